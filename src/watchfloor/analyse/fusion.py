@@ -1,0 +1,708 @@
+"""Event fusion: events from different reports that describe the same real-world incident
+become one fused event that lists every report and shows what each one said.
+
+Pure functions over contract events (``watchfloor extract`` output, see CONTRACT.md); no
+database. The pieces:
+
+- :func:`prepare` / :func:`reports_from_line` turn a contract event (plus its document id,
+  publication date and text) into a :class:`Report`: the features fusion compares.
+- :func:`compare` scores a pair of reports. **Gates** first — a pair failing one can never be
+  fused, however similar the text:
+
+  - *different documents*: one report contributes at most one event to a fused event (a
+    report's own events are kept apart by extraction);
+  - *type*: compatible ACLED types (:data:`TYPE_SIMILARITY`) — waived, like the place
+    gate, when both reports identify the same victim or target (a dictionary actor id or a
+    named person): reports of one killing type it differently and are geoparsed to where
+    they were filed;
+  - *date*: the two date ranges overlap once each is widened by the slack of its precision
+    (:data:`DATE_SLACK_DAYS`); a date that was not stated (``assumed``) stands for
+    "on or shortly before publication" (:attr:`FusionOptions.assumed_lookback_days`);
+  - *place*: same country; two points within :attr:`FusionOptions.point_radius_km`; an
+    area (district) within :attr:`FusionOptions.area_radius_km`; a province-level (admin1)
+    place matches any place inside that admin1; a country-level place any place in the
+    country; an unknown place anything;
+  - *cannot-link*: an analyst split the two apart (:class:`Constraints`).
+
+  Then a **score** in [0, 1], the weighted mean (:attr:`FusionOptions.weights`) of the
+  similarities the two reports allow: type; date (1 for two day-precise dates, less for
+  vaguer ones, :attr:`FusionOptions.unknown` when one is unknown); place (1 for the same
+  place, 0.6 for admin1 containment, 0.3 for country containment or an unknown place);
+  victims and targets (1 a shared named one, 0.6 a shared description, 0.2 both given and
+  none shared); perpetrators (1 when one is shared, else left out); evidence text
+  (IDF-weighted token Jaccard, saturating at :attr:`FusionOptions.text_saturation`); and,
+  when given, embedding cosine similarity (:attr:`FusionOptions.embed`). A feature that
+  neither report gives is left out, not counted as zero.
+
+- :func:`fuse` clusters a batch: candidate pairs (blocked by country and date) are taken by
+  descending score; a pair at or above :attr:`FusionOptions.threshold` merges its two
+  clusters when every cross pair passes the gates, no document appears twice, no
+  cannot-link separates them and the mean cross score is at least
+  :attr:`FusionOptions.cluster_threshold`. Ties are broken by report key, so the result
+  does not depend on input order.
+- :func:`assign` is the incremental form: a new report joins the best qualifying existing
+  cluster (or starts one) and may bridge clusters it links, under the same rule.
+- :func:`split` separates members of a cluster and records cannot-link pairs between the
+  two sides, so later :func:`fuse` / :func:`assign` calls keep them apart. Constraints are
+  plain data (:meth:`Constraints.to_dict`) keyed by ``doc_id/event_id``; both ids are
+  content-derived, so a split survives re-extraction of unchanged text.
+- :func:`describe` builds the :class:`FusedEvent`: every member report, per-field values
+  by source, conflicts side by side, and fused values chosen by the rules in
+  :mod:`watchfloor.analyse.fusion_values` (never averaged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from watchfloor.analyse.fusion_values import FusedEvent, fused_event
+from watchfloor.analyse.precision import geo_precision
+
+__all__ = [
+    "Cluster", "Constraints", "FusedEvent", "FusionOptions", "PairScore", "Report", "assign",
+    "compare", "describe", "fuse", "idf_weights", "prepare", "reports_from_line", "split",
+]
+
+# Days added on each side of a date range, by the date's precision: reports of one incident
+# disagree by a day ("late Tuesday" vs "Wednesday"), more when they only give the week.
+DATE_SLACK_DAYS = {"day": 1, "week": 2, "part_of_month": 3, "month": 0, "season": 0,
+                   "year": 0, "decade": 0}
+# Type similarity: same type and sub-type 1; same type 0.7; otherwise the pairs listed
+# (unordered); anything else is incompatible. Political violence is often typed differently
+# by different reports of one incident (an "attack" in one is a "bombing" in another).
+_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+_DEMONSTRATIONS = ("Protests", "Riots")
+TYPE_SIMILARITY: dict[frozenset[str], float] = {
+    **{frozenset({a, b}): 0.5 for a in _VIOLENT for b in _VIOLENT if a != b},
+    **{frozenset({a, b}): 0.6 for a in _DEMONSTRATIONS for b in _DEMONSTRATIONS if a != b},
+    # Arson and sabotage (property destruction) are reported as attacks too.
+    **{frozenset({"Strategic developments", v}): 0.3 for v in _VIOLENT},
+}
+# Strategic developments that may be another report's view of a violent incident.
+_PROPERTY = "Looting/property destruction"
+# A kidnapping and a killing on the same day are usually two incidents.
+_ABDUCTION = "Abduction/forced disappearance"
+ABDUCTION_MISMATCH = 0.2
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that carry no identity in evidence text and participant names.
+_STOPWORDS = _words("""
+a about after against all also an and any are as at be been before being between both but
+by can could did do does during each for from had has have he her him his how i if in into
+is it its itself more most no nor not of on once only or other our out over own said same
+says she should so some such than that the their them then there these they this those
+through to too under until up very was we were what when where which while who whom why
+will with would you your today yesterday reported report reports according news agency
+""")
+_TOKEN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_NON_WORD = re.compile(r"[^\w\s]")
+# Participant descriptions too common to identify an incident.
+GENERIC_PARTICIPANTS = _words("""
+people persons person civilians civilian man men woman women child children members member
+soldiers soldier police policemen officers officer troops guerrillas guerrilla rebels
+terrorists gunmen individuals unidentified peasants residents population security forces
+army military
+""")
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class FusionOptions:
+    """Thresholds and weights of fusion (tuned on the MUC-3/4 development texts)."""
+
+    # A pair at or above this score is a link; a cluster merge also needs the mean score
+    # of all its cross pairs at or above ``cluster_threshold``.
+    threshold: float = 0.6
+    cluster_threshold: float = 0.5
+    # Two points (towns, sites) of one incident: geocoders place a town's name at its centre,
+    # a report may name the district or the nearest town.
+    point_radius_km: float = 25.0
+    area_radius_km: float = 75.0
+    # An unstated date stands for [published - lookback, published].
+    assumed_lookback_days: int = 30
+    # Feature weights in the score.
+    weights: Mapping[str, float] = field(default_factory=lambda: {
+        "type": 0.5, "date": 0.5, "place": 0.5, "victims": 2.0, "perpetrators": 0.5,
+        "text": 1.5, "embed": 2.0})
+    # Evidence sentences of one incident share few words: a weighted Jaccard of this much
+    # counts as fully similar.
+    text_saturation: float = 0.3
+    # Similarity given to a date or place that one report does not know: weak, so that
+    # an undated or unplaced report needs shared actors or text to be fused.
+    unknown: float = 0.3
+    # Inverse document frequencies of evidence tokens (see :func:`idf_weights`); without
+    # them every token weighs 1.
+    idf: Mapping[str, float] | None = None
+    # Optional embedding hook: text -> vector; cosine similarity of evidence texts.
+    embed: Callable[[str], Sequence[float]] | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """One event from one report, with the features fusion compares."""
+
+    key: str  # "doc_id/event_id": unique across reports
+    doc_id: str
+    event: Mapping[str, Any]  # the contract event, unchanged
+    published: date | None = None
+    source: str | None = None
+    title: str | None = None
+    evidence_text: str = ""
+    start: date | None = None  # widened date range (slack and lookback applied)
+    end: date | None = None
+    span_days: int | None = None  # length of the stated range, None when unknown
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place_id: str | None = None
+    place_name: str | None = None
+    geo_precision: int = 3
+    place_level: str = "none"  # point | area | admin1 | country | none
+    named: frozenset[str] = frozenset()  # victims/targets: specific ids, multi-word names
+    described: frozenset[str] = frozenset()  # victims/targets: other descriptions
+    perpetrators: frozenset[str] = frozenset()  # perpetrator ids and names
+    tokens: frozenset[str] = frozenset()
+    vector: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PairScore:
+    compatible: bool
+    score: float
+    reason: str = ""  # the failed gate, when not compatible
+    features: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Cannot-link pairs of report keys, kept as data (analysts' splits)."""
+
+    cannot_link: frozenset[frozenset[str]] = frozenset()
+
+    def separated(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self.cannot_link
+
+    def with_cannot_link(self, pairs: Iterable[tuple[str, str]]) -> Constraints:
+        new = {frozenset(p) for p in pairs if p[0] != p[1]}
+        return Constraints(self.cannot_link | new)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cannot_link": sorted(sorted(p) for p in self.cannot_link)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Constraints:
+        return cls(frozenset(frozenset(p) for p in data.get("cannot_link", [])
+                             if len(set(p)) == 2))
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A fused event's members (report keys sorted); ``cluster_id`` comes from the smallest
+    key, so it stays the same while reports join."""
+
+    members: tuple[Report, ...]
+
+    @property
+    def cluster_id(self) -> str:
+        return cluster_id_for(r.key for r in self.members)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.members)
+
+
+def cluster_id_for(keys: Iterable[str]) -> str:
+    return "fe-" + hashlib.sha1(min(keys).encode("utf-8")).hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------------- features
+def _iso(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def normalise_name(text: str) -> str:
+    text = _NON_WORD.sub(" ", text.lower())
+    return " ".join(w for w in text.split() if w not in {"a", "an", "the"})
+
+
+def tokens_of(text: str) -> frozenset[str]:
+    return frozenset(t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS)
+
+
+def idf_weights(texts: Iterable[str]) -> dict[str, float]:
+    """log(N / df) of the tokens of ``texts`` (the evidence of the reports being fused)."""
+    df: dict[str, int] = {}
+    n = 0
+    for text in texts:
+        n += 1
+        for tok in tokens_of(text):
+            df[tok] = df.get(tok, 0) + 1
+    return {tok: math.log((n + 1) / (count + 0.5)) for tok, count in df.items()}
+
+
+def _date_range(event: Mapping[str, Any], published: date | None,
+                options: FusionOptions) -> tuple[date | None, date | None, int | None]:
+    when = event.get("date") or {}
+    start, end = _iso(when.get("start_date")), _iso(when.get("end_date"))
+    precision = when.get("precision") or "unknown"
+    if start is None and end is None:
+        if published is None:
+            return None, None, None
+        return published - timedelta(days=options.assumed_lookback_days), published, None
+    start, end = start or end, end or start
+    assert start is not None and end is not None
+    if when.get("assumed") or precision == "unknown":
+        return start - timedelta(days=options.assumed_lookback_days), end, None
+    slack = DATE_SLACK_DAYS.get(precision, 0)
+    span = (end - start).days + 1
+    return start - timedelta(days=slack), end + timedelta(days=slack), span
+
+
+def _place(location: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not location:
+        return {"place_level": "none", "geo_precision": 3}
+    code = str(location.get("feature_code") or "").upper()
+    precision = geo_precision(code or None)
+    if precision == 1:
+        level = "point"
+    elif precision == 2:
+        level = "area"
+    elif code.startswith("ADM1") or (location.get("admin1") and not code.startswith("PCL")
+                                     and code not in {"", "CONT", "RGN"}):
+        level = "admin1"
+    else:
+        level = "country"
+    if level == "point" and location.get("lat") is None and not location.get("name"):
+        level = "country"
+    geonameid = location.get("geonameid")
+    place_id = location.get("place_id") or (f"geonames:{geonameid}" if geonameid else None)
+    admin1 = location.get("admin1_code") or location.get("admin1")
+    return {
+        "country": (location.get("country_code") or None),
+        "admin1": str(admin1) if admin1 else None,
+        "lat": location.get("lat"), "lon": location.get("lon"),
+        "place_id": place_id,
+        "place_name": normalise_name(str(location.get("name") or location.get("text") or ""))
+        or None,
+        "geo_precision": precision, "place_level": level,
+    }
+
+
+def _participants(event: Mapping[str, Any]) -> tuple[frozenset[str], ...]:
+    """(named victims/targets, described victims/targets, perpetrators)."""
+    named: set[str] = set()
+    described: set[str] = set()
+    perpetrators: set[str] = set()
+    people = list(event.get("participants") or [])
+    for p in people:
+        role = p.get("role")
+        if role == "weapon":
+            continue
+        actor_id = p.get("actor_id")
+        specific = actor_id and not str(actor_id).startswith("generic-")
+        text = normalise_name(str(p.get("text") or ""))
+        words = [w for w in text.split() if w not in _STOPWORDS and not w.isdigit()]
+        if role == "perpetrator":
+            if specific:
+                perpetrators.add(f"id:{actor_id}")
+            if len(words) >= 2 or specific:
+                perpetrators.add(" ".join(words))
+            continue
+        if specific:
+            named.add(f"id:{actor_id}")
+        if not words or all(w in GENERIC_PARTICIPANTS for w in words):
+            continue
+        (named if len(words) >= 2 else described).add(" ".join(words))
+    return frozenset(named), frozenset(described), frozenset(perpetrators - {""})
+
+
+def prepare(event: Mapping[str, Any], *, doc_id: str | None = None,
+            published: date | str | None = None, text: str | None = None,
+            source: str | None = None, title: str | None = None,
+            options: FusionOptions | None = None) -> Report:
+    """A :class:`Report` from one contract event. ``text`` is the line's ``text`` (the
+    evidence offsets point into it); an ``evidence_text`` key in the event is used when
+    there is no text. ``doc_id`` defaults to the event's own ``doc_id`` key."""
+    options = options or FusionOptions()
+    doc = str(doc_id or event.get("doc_id") or "")
+    event_id = str(event.get("event_id") or "")
+    if not doc or not event_id:
+        raise ValueError("a fusion report needs a doc_id and the event's event_id")
+    pub = _iso(published if published is not None else event.get("published"))
+    if text is not None:
+        spans = event.get("evidence") or []
+        evidence = " ".join(text[s["start"]:s["end"]] for s in spans
+                            if isinstance(s, Mapping) and "start" in s and "end" in s)
+    else:
+        evidence = str(event.get("evidence_text") or "")
+    start, end, span = _date_range(event, pub, options)
+    named, described, perpetrators = _participants(event)
+    vector = tuple(options.embed(evidence)) if options.embed and evidence else None
+    return Report(
+        key=f"{doc}/{event_id}", doc_id=doc, event=event, published=pub, source=source,
+        title=title, evidence_text=evidence, start=start, end=end, span_days=span,
+        named=named, described=described, perpetrators=perpetrators,
+        tokens=tokens_of(evidence), vector=vector,
+        **_place(event.get("location")),
+    )
+
+
+def reports_from_line(line: Mapping[str, Any], *, options: FusionOptions | None = None,
+                      keep: Callable[[Mapping[str, Any]], bool] | None = None) -> list[Report]:
+    """The reports of one ``watchfloor extract`` line (``keep`` filters its events)."""
+    return [
+        prepare(event, doc_id=line["doc_id"], published=line.get("published"),
+                text=line.get("text") or "", source=line.get("source"),
+                title=line.get("title"), options=options)
+        for event in line.get("events") or []
+        if keep is None or keep(event)
+    ]
+
+
+# ----------------------------------------------------------------------------- comparing
+def type_similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
+    ta, tb = a.get("event_type"), b.get("event_type")
+    sa, sb = a.get("sub_event_type"), b.get("sub_event_type")
+    if not ta or not tb:
+        return 0.5
+    if (sa == _ABDUCTION) != (sb == _ABDUCTION):
+        return ABDUCTION_MISMATCH
+    if ta == tb:
+        return 1.0 if sa == sb else 0.7
+    if "Strategic developments" in (ta, tb) and _PROPERTY not in (sa, sb):
+        return 0.0
+    return TYPE_SIMILARITY.get(frozenset((ta, tb)), 0.0)
+
+
+def date_similarity(a: Report, b: Report) -> float | None:
+    """None when either date is unknown; 0 when the widened ranges do not overlap."""
+    if a.start is None or b.start is None or a.end is None or b.end is None:
+        return None
+    overlap = (min(a.end, b.end) - max(a.start, b.start)).days + 1
+    if overlap <= 0:
+        return 0.0
+    spans = [r.span_days for r in (a, b)]
+    if any(s is None for s in spans):
+        return 0.5  # an unstated date overlaps: it neither confirms nor refutes
+    widest = max(s for s in spans if s is not None)
+    return min(1.0, 3.0 / max(3, widest)) ** 0.5
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def place_similarity(a: Report, b: Report, options: FusionOptions) -> float | None:
+    """0 = incompatible places; None = unknown on one side."""
+    if a.place_level == "none" or b.place_level == "none":
+        return None
+    if a.country and b.country and a.country != b.country:
+        return 0.0
+    if a.place_id and a.place_id == b.place_id:
+        return 1.0
+    levels = {a.place_level, b.place_level}
+    if "country" in levels:
+        return 0.3
+    if "admin1" in levels:
+        if a.admin1 and b.admin1 and a.admin1 != b.admin1:
+            return 0.0
+        return 0.6
+    both_points = levels == {"point"}
+    radius = options.point_radius_km if both_points else options.area_radius_km
+    if None not in (a.lat, a.lon, b.lat, b.lon):
+        d = haversine_km(float(a.lat), float(a.lon), float(b.lat), float(b.lon))  # type: ignore[arg-type]
+        if d > radius:
+            return 0.0
+        return (1.0 - 0.5 * d / radius) * (1.0 if both_points else 0.7)
+    if a.place_name and a.place_name == b.place_name:
+        return 1.0
+    if a.admin1 and b.admin1 and a.admin1 != b.admin1:
+        return 0.0
+    return 0.0 if both_points else 0.4
+
+
+def shares_named_victim(a: Report, b: Report) -> bool:
+    """Both name the same victim or target (a specific id or a multi-word name)."""
+    return bool(a.named & b.named) or _contained(a.named, b.named)
+
+
+def victim_similarity(a: Report, b: Report) -> float | None:
+    """1: a shared named victim or target; 0.6: a shared description; 0.2: both give
+    victims or targets and share none; None: nothing to compare."""
+    if shares_named_victim(a, b):
+        return 1.0
+    if a.described & b.described or _singulars(a.described) & _singulars(b.described):
+        return 0.6
+    if (a.named or a.described) and (b.named or b.described):
+        return 0.2
+    return None
+
+
+def perpetrator_similarity(a: Report, b: Report) -> float | None:
+    """1 when a perpetrator is shared; None otherwise (reports often name none, or a
+    different one, so a mismatch is not evidence)."""
+    if a.perpetrators & b.perpetrators or _contained(a.perpetrators, b.perpetrators):
+        return 1.0
+    return None
+
+
+def _singulars(words: frozenset[str]) -> set[str]:
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words}
+
+
+def _contained(left: frozenset[str], right: frozenset[str]) -> bool:
+    """A multi-word name inside another ("antonio rodriguez porth" in
+    "jose antonio rodriguez porth")."""
+    return any(x != y and (f" {x} " in f" {y} " or f" {y} " in f" {x} ")
+               for x in left if not x.startswith("id:") for y in right
+               if not y.startswith("id:"))
+
+
+def text_similarity(a: Report, b: Report, idf: Mapping[str, float] | None) -> float | None:
+    if not a.tokens or not b.tokens:
+        return None
+    if idf is None:
+        return len(a.tokens & b.tokens) / len(a.tokens | b.tokens)
+    default = max(idf.values(), default=1.0)
+    shared = sum(idf.get(t, default) for t in a.tokens & b.tokens)
+    union = sum(idf.get(t, default) for t in a.tokens | b.tokens)
+    return shared / union if union else None
+
+
+def _cosine(u: Sequence[float], v: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(u, v, strict=False))
+    nu = math.sqrt(sum(x * x for x in u))
+    nv = math.sqrt(sum(y * y for y in v))
+    return max(0.0, dot / (nu * nv)) if nu and nv else 0.0
+
+
+def compare(a: Report, b: Report, *, options: FusionOptions | None = None,
+            constraints: Constraints | None = None) -> PairScore:
+    """Gates, then the weighted score (see module docstring)."""
+    options = options or FusionOptions()
+    if a.doc_id == b.doc_id:
+        return PairScore(False, 0.0, "same document")
+    if constraints is not None and constraints.separated(a.key, b.key):
+        return PairScore(False, 0.0, "split by an analyst")
+    features: dict[str, float] = {}
+    date_sim = date_similarity(a, b)
+    if date_sim == 0.0:
+        return PairScore(False, 0.0, "dates do not overlap", features)
+    features["date"] = options.unknown if date_sim is None else date_sim
+    # A shared identified victim or target (a dictionary actor or a named person) outweighs
+    # a type or place that disagrees: reports of one killing type it differently and
+    # geoparse it to where it was reported from.
+    named = any(k.startswith("id:") for k in a.named & b.named)
+    features["type"] = type_similarity(a.event, b.event)
+    if features["type"] <= 0 and not named:
+        return PairScore(False, 0.0, "incompatible event types", features)
+    place_sim = place_similarity(a, b, options)
+    if place_sim == 0.0 and not named:
+        return PairScore(False, 0.0, "places too far apart", features)
+    features["place"] = options.unknown if place_sim is None else place_sim
+    for name, value in (("victims", victim_similarity(a, b)),
+                        ("perpetrators", perpetrator_similarity(a, b)),
+                        ("text", text_similarity(a, b, options.idf))):
+        if value is not None:
+            features[name] = value
+    if "text" in features:
+        features["text"] = min(1.0, features["text"] / options.text_saturation)
+    if a.vector is not None and b.vector is not None:
+        features["embed"] = _cosine(a.vector, b.vector)
+    weights = options.weights
+    total = sum(weights.get(k, 0.0) for k in features)
+    score = sum(weights.get(k, 0.0) * v for k, v in features.items()) / total if total else 0.0
+    return PairScore(True, round(score, 6), "", features)
+
+
+# ----------------------------------------------------------------------------- clustering
+def _candidate_pairs(reports: Sequence[Report]) -> Iterable[tuple[int, int]]:
+    """Pairs whose countries agree (or one is unknown) and whose date ranges overlap
+    (undated reports pair with everything): a superset of the pairs passing the gates."""
+    order = sorted(range(len(reports)),
+                   key=lambda i: (reports[i].start or date.min, reports[i].key))
+    undated = [i for i in order if reports[i].start is None]
+    dated = [i for i in order if reports[i].start is not None]
+    for pos, i in enumerate(dated):
+        end_i = reports[i].end
+        assert end_i is not None
+        for j in dated[pos + 1:]:
+            start_j = reports[j].start
+            assert start_j is not None
+            if start_j > end_i:
+                break
+            yield i, j
+    for i in undated:
+        for j in order:
+            if j != i and (reports[j].start is not None or j > i):
+                yield i, j
+
+
+class _Clusters:
+    """Union of reports into clusters under the merge rule (see module docstring)."""
+
+    def __init__(self, options: FusionOptions, constraints: Constraints) -> None:
+        self.options = options
+        self.constraints = constraints
+        self.reports: dict[str, Report] = {}
+        self.cluster_of: dict[str, str] = {}  # report key -> cluster key (smallest key)
+        self.members: dict[str, list[str]] = {}
+        self.scores: dict[frozenset[str], PairScore] = {}
+
+    def add_singleton(self, report: Report) -> None:
+        if report.key in self.reports:
+            raise ValueError(f"report {report.key} is already fused")
+        self.reports[report.key] = report
+        self.cluster_of[report.key] = report.key
+        self.members[report.key] = [report.key]
+
+    def pair(self, a: str, b: str) -> PairScore:
+        k = frozenset((a, b))
+        if k not in self.scores:
+            self.scores[k] = compare(self.reports[a], self.reports[b], options=self.options,
+                                     constraints=self.constraints)
+        return self.scores[k]
+
+    def can_merge(self, ca: str, cb: str) -> bool:
+        left, right = self.members[ca], self.members[cb]
+        if {self.reports[k].doc_id for k in left} & {self.reports[k].doc_id for k in right}:
+            return False
+        total = 0.0
+        for a in left:
+            for b in right:
+                result = self.pair(a, b)
+                if not result.compatible:
+                    return False
+                total += result.score
+        return total / (len(left) * len(right)) >= self.options.cluster_threshold
+
+    def merge(self, ca: str, cb: str) -> str:
+        keep, gone = sorted((ca, cb))
+        for k in self.members.pop(gone):
+            self.cluster_of[k] = keep
+            self.members[keep].append(k)
+        return keep
+
+    def link(self, edges: Iterable[tuple[float, str, str]]) -> None:
+        for score, a, b in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+            if score < self.options.threshold:
+                break
+            ca, cb = self.cluster_of[a], self.cluster_of[b]
+            if ca != cb and self.can_merge(ca, cb):
+                self.merge(ca, cb)
+
+    def clusters(self) -> list[Cluster]:
+        out = [Cluster(tuple(sorted((self.reports[k] for k in keys), key=lambda r: r.key)))
+               for keys in self.members.values()]
+        return sorted(out, key=lambda c: c.keys[0])
+
+
+def fuse(reports: Iterable[Report], *, options: FusionOptions | None = None,
+         constraints: Constraints | None = None) -> list[Cluster]:
+    """Cluster a batch of reports (order-independent); every report is in one cluster."""
+    options = options or FusionOptions()
+    state = _Clusters(options, constraints or Constraints())
+    items = sorted(reports, key=lambda r: r.key)
+    for report in items:
+        state.add_singleton(report)
+    edges = []
+    for i, j in _candidate_pairs(items):
+        result = state.pair(items[i].key, items[j].key)
+        if result.compatible and result.score >= options.threshold:
+            edges.append((result.score, items[i].key, items[j].key))
+    state.link(edges)
+    return state.clusters()
+
+
+def assign(report: Report, clusters: Sequence[Cluster], *,
+           options: FusionOptions | None = None,
+           constraints: Constraints | None = None) -> list[Cluster]:
+    """Add one report to existing clusters: it joins the cluster it links best (or starts
+    one) and may bridge clusters it links, by the same rule as :func:`fuse`. Returns the
+    new list of clusters (the input is not modified)."""
+    options = options or FusionOptions()
+    state = _Clusters(options, constraints or Constraints())
+    for cluster in clusters:
+        first = cluster.members[0].key
+        for member in cluster.members:
+            state.reports[member.key] = member
+            state.cluster_of[member.key] = first
+        state.members[first] = [m.key for m in cluster.members]
+    state.add_singleton(report)
+    edges: list[tuple[float, str, str]] = []
+    for key, other in list(state.reports.items()):
+        if key == report.key or not _may_overlap(report, other):
+            continue
+        result = state.pair(report.key, key)
+        if result.compatible and result.score >= options.threshold:
+            low, high = sorted((report.key, key))
+            edges.append((result.score, low, high))
+    state.link(edges)
+    return state.clusters()
+
+
+def _may_overlap(a: Report, b: Report) -> bool:
+    if a.start is None or b.start is None or a.end is None or b.end is None:
+        return True
+    return a.start <= b.end and b.start <= a.end
+
+
+def split(clusters: Sequence[Cluster], keys: Iterable[str], *,
+          constraints: Constraints | None = None) -> tuple[list[Cluster], Constraints]:
+    """Separate the reports ``keys`` (``doc_id/event_id``) from the cluster holding them.
+
+    The separated reports form one new cluster; a cannot-link pair is recorded between each
+    of them and each report left behind, so later :func:`fuse` and :func:`assign` calls
+    never put them together again. All keys must belong to one cluster."""
+    wanted = set(keys)
+    holders = [c for c in clusters if wanted & set(c.keys)]
+    if not wanted or len(holders) != 1 or not wanted <= set(holders[0].keys):
+        raise ValueError("split: give report keys that all belong to one fused event")
+    cluster = holders[0]
+    out_members = tuple(r for r in cluster.members if r.key in wanted)
+    rest = tuple(r for r in cluster.members if r.key not in wanted)
+    if not rest:
+        raise ValueError("split: leave at least one report in the fused event")
+    pairs = [(a.key, b.key) for a in out_members for b in rest]
+    new_constraints = (constraints or Constraints()).with_cannot_link(pairs)
+    others = [c for c in clusters if c is not cluster]
+    result = [*others, Cluster(rest), Cluster(out_members)]
+    return sorted(result, key=lambda c: c.keys[0]), new_constraints
+
+
+def describe(cluster: Cluster) -> FusedEvent:
+    """The fused event of a cluster: members, values by source, conflicts, fused values."""
+    return fused_event(cluster.cluster_id, [
+        {"key": r.key, "doc_id": r.doc_id, "source": r.source, "title": r.title,
+         "published": r.published.isoformat() if r.published else None,
+         "evidence_text": r.evidence_text, "event": r.event,
+         "geo_precision": r.geo_precision}
+        for r in cluster.members
+    ])
+
+
+def with_options(report: Report, options: FusionOptions) -> Report:
+    """The report re-prepared under other options (date lookback, embedding hook)."""
+    start, end, span = _date_range(report.event, report.published, options)
+    vector = (tuple(options.embed(report.evidence_text))
+              if options.embed and report.evidence_text else None)
+    return replace(report, start=start, end=end, span_days=span, vector=vector)

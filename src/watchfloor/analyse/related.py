@@ -1,0 +1,193 @@
+"""Connected content: reports related to a report, each with the reasons it is related.
+
+Four signals, each scored and explained:
+
+- **same event**: an event of the same type at the same place on the same day
+  ("same event: Attack in Taraz on 2011-11-12");
+- **shared actors** ("shares actors: Jund al-Khilafah");
+- **shared places**, a town counting more than a country or province
+  ("shares places: Taraz");
+- **similar text**: cosine similarity of the stored sentence embeddings
+  ("similar text 0.82"), from analyse.embeddings; absent when no embeddings are stored.
+
+Near duplicates (the same story republished) come first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, distinct, func, select
+
+from watchfloor.analyse.embeddings import embedding_index
+from watchfloor.analyse.precision import geo_precision
+from watchfloor.analyse.queries import _A, _AM, _D, _E, _P, _PM, _iso
+from watchfloor.store import Database
+
+# Weights of what two reports share when ranking connected content: an event at the same
+# place on the same day says more than a shared actor, which says more than a shared place
+# (a capital city is mentioned everywhere). A shared country or province counts a third of
+# a shared town.
+_RELATED_WEIGHTS = {"event": 3.0, "actor": 2.0, "place": 1.0, "broad_place": 0.3,
+                    "near_duplicate": 10.0}
+# Embedding similarity: reports on one region's security all score about 0.4 with each
+# other (the median pair of the sample corpus), so similarity counts from SIMILARITY_BASE
+# up, and only at RELATED_MIN_SIMILARITY or more (the top tenth of pairs) is a report
+# "similar text". SIMILARITY_WEIGHT at cosine 1.0; 0.7 scores like a shared event.
+SIMILARITY_BASE = 0.4
+RELATED_MIN_SIMILARITY = 0.5
+SIMILARITY_WEIGHT = 6.0
+# Most similar reports considered, before combining with the other signals.
+SIMILAR_CANDIDATES = 50
+RELATED_LIMIT = 8
+# Names listed in one reason before "and N more".
+_NAMES_SHOWN = 3
+
+
+@dataclass
+class _Related:
+    score: float = 0.0
+    events: list[str] = field(default_factory=list)
+    # (specificity, name): the rarest shared names are listed first in a reason.
+    actors: list[tuple[float, str]] = field(default_factory=list)
+    places: list[tuple[float, str]] = field(default_factory=list)
+    similarity: float | None = None
+    near_duplicate: bool = False
+
+    def reasons(self) -> list[str]:
+        out = []
+        if self.near_duplicate:
+            out.append("near duplicate (the same story republished)")
+        out += [f"same event: {e}" for e in dict.fromkeys(self.events)]
+        if self.actors:
+            out.append(f"shares actors: {_names(self.actors)}")
+        if self.places:
+            out.append(f"shares places: {_names(self.places)}")
+        if self.similarity is not None:
+            out.append(f"similar text {self.similarity:.2f}")
+        return out
+
+
+def _names(weighted: list[tuple[float, str]]) -> str:
+    unique = list(dict.fromkeys(name for _w, name in sorted(weighted, key=lambda x: -x[0])))
+    shown = ", ".join(unique[:_NAMES_SHOWN])
+    return shown + (f" and {len(unique) - _NAMES_SHOWN} more" if len(unique) > _NAMES_SHOWN
+                    else "")
+
+
+def similarity_score(cosine: float) -> float:
+    """What an embedding similarity adds to a related report's score (0 below the floor)."""
+    if cosine < RELATED_MIN_SIMILARITY:
+        return 0.0
+    return SIMILARITY_WEIGHT * (cosine - SIMILARITY_BASE) / (1.0 - SIMILARITY_BASE)
+
+
+def specificity(doc_frequency: int, n_documents: int) -> float:
+    """How much sharing a name says, from 1.0 (named in these two reports only) down to
+    about 0 (named in every report): a normalised inverse document frequency."""
+    n = max(n_documents, doc_frequency, 2)
+    return math.log((n + 1) / max(doc_frequency, 1)) / math.log(n + 1)
+
+
+def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) -> list[dict]:
+    """Reports connected to this one, best first, each with its score and reasons.
+
+    Shared actors and places are weighted by how rare they are in the whole collection
+    (sharing "Jund al-Khilafah" says more than sharing "police" or "Kazakhstan")."""
+    found: dict[str, _Related] = defaultdict(_Related)
+    n_documents = db.read(select(func.count().label("n")).select_from(_D))[0]["n"]
+    mine_actors = (
+        select(_AM.c.actor_id).where(_AM.c.doc_id == doc_id, _AM.c.actor_id.is_not(None))
+    )
+    actor_df = _frequencies(db, _AM.c.actor_id, _AM.c.doc_id, mine_actors)
+    for r in db.read(
+        select(_AM.c.doc_id, _AM.c.actor_id, func.max(_A.c.name).label("name"))
+        .select_from(_AM.join(_A, _A.c.actor_id == _AM.c.actor_id))
+        .where(_AM.c.actor_id.in_(mine_actors), _AM.c.doc_id != doc_id)
+        .group_by(_AM.c.doc_id, _AM.c.actor_id)
+        .order_by(_AM.c.doc_id, _AM.c.actor_id)
+        .limit(2000)
+    ):
+        item = found[r["doc_id"]]
+        weight = specificity(actor_df.get(r["actor_id"], 1), n_documents)
+        item.score += _RELATED_WEIGHTS["actor"] * weight
+        item.actors.append((weight, r["name"]))
+    mine_places = (
+        select(_PM.c.place_id).where(_PM.c.doc_id == doc_id, _PM.c.place_id.is_not(None))
+    )
+    place_df = _frequencies(db, _PM.c.place_id, _PM.c.doc_id, mine_places)
+    for r in db.read(
+        select(_PM.c.doc_id, _PM.c.place_id, func.max(_P.c.name).label("name"),
+               func.max(_P.c.feature_code).label("feature_code"))
+        .select_from(_PM.join(_P, _P.c.place_id == _PM.c.place_id))
+        .where(_PM.c.place_id.in_(mine_places), _PM.c.doc_id != doc_id)
+        .group_by(_PM.c.doc_id, _PM.c.place_id)
+        .order_by(_PM.c.doc_id, _PM.c.place_id)
+        .limit(2000)
+    ):
+        item = found[r["doc_id"]]
+        town = geo_precision(r["feature_code"]) < 3
+        weight = specificity(place_df.get(r["place_id"], 1), n_documents)
+        weight *= 1.0 if town else _RELATED_WEIGHTS["broad_place"]
+        item.score += _RELATED_WEIGHTS["place"] * weight
+        item.places.append((weight, r["name"]))
+    other = _E.alias("other")
+    for r in db.read(
+        select(other.c.doc_id, _E.c.event_type, _E.c.sub_event_type, _E.c.start_date,
+               _P.c.name)
+        .select_from(
+            _E.join(
+                other,
+                and_(
+                    other.c.place_id == _E.c.place_id,
+                    other.c.start_date == _E.c.start_date,
+                    other.c.event_type == _E.c.event_type,
+                ),
+            ).outerjoin(_P, _P.c.place_id == _E.c.place_id)
+        )
+        .where(_E.c.doc_id == doc_id, other.c.doc_id != doc_id)
+        .order_by(other.c.doc_id, _E.c.event_id)
+        .limit(500)
+    ):
+        item = found[r["doc_id"]]
+        label = (f"{r['sub_event_type'] or r['event_type']} in {r['name'] or 'an unknown place'}"
+                 f" on {_iso(r['start_date'])}")
+        if label not in item.events:
+            item.score += _RELATED_WEIGHTS["event"]
+            item.events.append(label)
+    index = embedding_index(db)
+    vector = index.vector(doc_id)
+    if vector is not None:
+        for other_id, cosine in index.nearest(vector, min_score=RELATED_MIN_SIMILARITY,
+                                              limit=SIMILAR_CANDIDATES + 1):
+            if other_id != doc_id:
+                found[other_id].similarity = cosine
+                found[other_id].score += similarity_score(cosine)
+    for near in db.near_duplicates_of(doc_id):
+        found[near].near_duplicate = True
+        found[near].score += _RELATED_WEIGHTS["near_duplicate"]
+    best = sorted(found, key=lambda d: (-found[d].score, d))[:limit]
+    docs = {d.doc_id: d for d in db.get_documents(best)}
+    return [
+        {"doc_id": d, "title": docs[d].title, "published": _iso(docs[d].published),
+         "score": round(found[d].score, 2),
+         "similarity": _rounded(found[d].similarity),
+         "reasons": found[d].reasons()}
+        for d in best
+        if d in docs
+    ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _frequencies(db: Database, key: Any, doc: Any, keys: Any) -> dict[str, int]:
+    """Documents naming each of ``keys`` (a subquery of ids), by id."""
+    n = func.count(distinct(doc)).label("n")
+    return {r["key"]: r["n"] for r in db.read(
+        select(key.label("key"), n).where(key.in_(keys)).group_by(key)
+    )}

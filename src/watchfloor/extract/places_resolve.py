@@ -1,0 +1,400 @@
+"""Toponym resolution: candidates for each mention, scored with document context.
+
+Pure functions over mentions and gazetteer candidates. A candidate's score adds:
+
+- how well the name matched (primary name > curated alias > alternate name > fuzzy);
+- population (log scale) and a prior by feature type (countries and first-level regions are
+  what a bare name most often means);
+- a type word beside the name ("Mangistau province", "the city of Richmond") favouring
+  admin units or cities; a region whose namesake city is large and inside or near it loses
+  to that city ("Almaty", "Osh"), a village named like its district does not win that way;
+- document context, in ``CONTEXT_ROUNDS`` rounds (``places_context``): every *other*
+  distinct name votes for the countries and first-level regions of its candidates with
+  their current probabilities, for the *kind* of its readings (a list of states makes
+  "Washington" a state), and its plausible readings support candidates within ``NEAR_KM``
+  or in the same county ("Paris" beside "Henry County"); plus the publisher's country;
+- a national capital of a populous country outranks a same-named region elsewhere in it
+  ("Washington"); an alternate-name reading shadowed by a more populous place carrying the
+  name as its own scores lower, and one in a country no other name of a national story
+  points to is dropped ("La Rochela" in a Colombian story is not La Rochelle);
+- hierarchy: in "Taraz, Zhambyl region" or "Cairo, Illinois" the second name is the parent
+  of the first; candidates inside the parent's chosen resolution get a large bonus.
+
+Mentions with the same name in one document get the same resolution (one sense per
+discourse) unless a parent phrase says otherwise. The reported score in [0, 1] is the
+softmax share of the winning candidate, lowered for fuzzy and demonym matches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from watchfloor.extract.places_context import (
+    build_voters,
+    context_bonus,
+    count_votes,
+    foreign_to_document,
+)
+from watchfloor.extract.places_geo import NEAR_KM, haversine_km, inside
+from watchfloor.extract.places_recognise import (
+    Mention,
+    demonym_country,
+    demonym_region,
+    lookup_cyrillic,
+)
+from watchfloor.knowledge.gazetteer import Candidate, Gazetteer
+from watchfloor.knowledge.gazetteer_build import QUALITY_CURATED, QUALITY_PRIMARY
+from watchfloor.knowledge.names import name_key
+
+# Name-match component: the canonical name is the strongest evidence; GeoNames alternate
+# names include many obscure or historical spellings, and fuzzy keys are weaker still.
+NAME_SCORE = {QUALITY_PRIMARY: 1.0, QUALITY_CURATED: 0.9}
+ALTERNATE_NAME_SCORE = 0.55
+FUZZY_FACTOR = 0.5
+# Weight of population, scored log10(population) / POPULATION_SCALE capped at 1 (10 M -> 1).
+POPULATION_WEIGHT = 1.0
+POPULATION_SCALE = 7.0
+# Prior by kind: a bare "Georgia" or "Jordan" most often means the larger unit.
+KIND_PRIOR = {
+    "country": 0.6, "continent": 0.5, "admin1": 0.45, "feature": 0.35, "region": 0.2,
+    "admin2": 0.1, "city": 0.0,
+}
+CAPITAL_BONUS = 0.2  # national capitals are mentioned far more than namesakes
+# The capital of a populous country stands for its government ("Washington said"): it
+# outranks a first-level region of the same name elsewhere in the country as a seat city
+# outranks its namesake region (see SEAT_MARGIN), from this country population up.
+PROMINENT_CAPITAL_COUNTRY_POPULATION = 10_000_000
+# A candidate matched only through a GeoNames alternate name ("Atlanta" is an old name of
+# Lyons, Kansas) loses this much more when another candidate carries the name as its
+# primary or curated name: the alternate reading is then rarely meant.
+SHADOWED_ALTERNATE_PENALTY = 0.2
+# A city inside a same-named region ("Almaty", "Osh", "New York"): the city is what a bare
+# name usually means; the region is named with a type word ("Osh region"). The region's
+# score is lowered by this much (raising the city instead would also lift it over its
+# namesakes elsewhere: Paris, France over Paris, Texas).
+SEAT_MARGIN = 0.6
+SEAT_CITY_BONUS = 0.15
+SEAT_MIN_SHARE = 0.2
+SEAT_MIN_POPULATION = 20_000
+PUBLISHER_WEIGHT = 0.4
+PARENT_WEIGHT = 2.0  # "Cairo, Illinois": being inside the named parent outweighs population
+SUFFIX_KIND_WEIGHT = 0.5  # "Zhambyl region" names an admin unit, "Almaty city" a city
+# Softmax temperature for the reported confidence.
+TEMPERATURE = 0.3
+DEMONYM_FACTOR = 0.8
+# Rounds of context voting (each re-weighs the votes by the previous round's scores).
+CONTEXT_ROUNDS = 3
+
+# Words that say what kind of place a name is; stripped when the full phrase is unknown.
+_ADMIN_WORDS = (
+    "province", "region", "oblast", "oblysy", "state", "district", "governorate",
+    "prefecture", "territory", "department", "county", "parish", "municipality", "krai",
+    "kray", "republic", "rayon", "raion",
+)
+_CITY_WORDS = ("city", "town", "village", "township", "borough")
+_SUFFIX = re.compile(
+    r"^(?P<name>.+?)\s+(?P<word>" + "|".join(_ADMIN_WORDS + _CITY_WORDS) + r")$",
+    re.IGNORECASE,
+)
+_TYPE_AFTER = re.compile(
+    r"[ \t]+(" + "|".join(_ADMIN_WORDS + _CITY_WORDS) + r")\b", re.IGNORECASE
+)
+_TYPE_BEFORE = re.compile(
+    r"\b(" + "|".join(_ADMIN_WORDS + _CITY_WORDS) + r")[ \t]+of[ \t]+(?:the[ \t]+)?$",
+    re.IGNORECASE,
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# One capitalised Latin word, the shape of a demonym ("Minnesotans", "Cypriot").
+_DEMONYM_WORD = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+)?$")
+# Abbreviations of region names: "Ill.", "D.C.", "Calif.", "TX".
+_ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z][a-z]?\.)?|[A-Z]{2,3})$")
+_PREFIX = re.compile(
+    r"^(?:(?:the\s+)?(?P<word>republic|state|city|province|region|county)\s+of)\s+(?P<name>.+)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(kw_only=True)
+class Resolution:
+    """The chosen candidate of one mention (None when nothing matched)."""
+
+    mention: Mention
+    candidate: Candidate | None
+    score: float
+    candidates: list[Candidate] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)  # final score of each candidate
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Query:
+    candidates: list[Candidate]
+    kind_hint: str | None  # "admin" | "city" | None
+
+
+def candidates_for(mention: Mention, gazetteer: Gazetteer) -> _Query:
+    """Candidates for a mention: exact name, then without a type word, then fuzzy."""
+    text = mention.text
+    if mention.demonym_of:
+        entry = gazetteer.country(mention.demonym_of)
+        return _Query(candidates=[entry] if entry else [], kind_hint=None)
+    if mention.demonym_place is not None:
+        entry = gazetteer.get(mention.demonym_place)
+        return _Query(candidates=[entry] if entry else [], kind_hint=None)
+    code = gazetteer.demonym_country(text) if " " not in text.strip() else None
+    country_entry = gazetteer.country(code) if code else None
+    if country_entry is not None:  # curated demonyms win over namesakes ("Canadian", TX)
+        return _Query(candidates=[country_entry], kind_hint=None)
+    exact = gazetteer.lookup(text, fuzzy=False, after_comma=mention.after_comma)
+    if not exact and not mention.after_comma and _ABBREVIATION.match(text):
+        # "D.C." or "Ill." outside a "Place, Region" phrase ("Washington D.C.", a list)
+        exact = gazetteer.lookup(text, fuzzy=False, after_comma=True)
+    if exact:
+        return _Query(candidates=exact, kind_hint=None)
+    for pattern in (_SUFFIX, _PREFIX):
+        hit = pattern.match(text.strip())
+        if hit:
+            word = hit.group("word").lower()
+            hint = "city" if word in _CITY_WORDS else "admin"
+            found = gazetteer.lookup(hit.group("name"), fuzzy=True)
+            if found:
+                return _Query(candidates=found, kind_hint=hint)
+    if _DEMONYM_WORD.match(text):
+        code = demonym_country(text, gazetteer)
+        entry = gazetteer.country(code) if code else None
+        if entry is None:
+            pid = demonym_region(text, gazetteer)
+            entry = gazetteer.get(pid) if pid is not None else None
+        if entry is not None:
+            return _Query(candidates=[entry], kind_hint=None)
+    if _CYRILLIC.search(text):
+        found = lookup_cyrillic(text, gazetteer)
+        if found:
+            return _Query(candidates=found, kind_hint=None)
+    return _Query(candidates=gazetteer.lookup(text, fuzzy=True), kind_hint=None)
+
+
+def context_hint(text: str, mention: Mention) -> str | None:
+    """"admin" or "city" when a type word stands right after or before the name
+    ("Mangistau province", "the state of Georgia", "the city of Richmond")."""
+    after = _TYPE_AFTER.match(text, mention.end)
+    if after:
+        return "city" if after.group(1).lower() in _CITY_WORDS else "admin"
+    before = _TYPE_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+    if before:
+        return "city" if before.group(1).lower() in _CITY_WORDS else "admin"
+    return None
+
+
+def base_score(
+    candidate: Candidate, *, kind_hint: str | None = None, shadowed: bool = False,
+) -> float:
+    """Context-free score: name match, population, kind prior. ``shadowed`` marks an
+    alternate-name match of a name other candidates carry as their own."""
+    name = NAME_SCORE.get(candidate.quality, ALTERNATE_NAME_SCORE)
+    if candidate.fuzzy:
+        name *= FUZZY_FACTOR
+    population = min(1.0, math.log10(candidate.population + 1) / POPULATION_SCALE)
+    score = name + POPULATION_WEIGHT * population + KIND_PRIOR.get(candidate.kind, 0.0)
+    if candidate.feature_code == "PPLC":
+        score += CAPITAL_BONUS
+    if shadowed and candidate.quality < QUALITY_CURATED:
+        score -= SHADOWED_ALTERNATE_PENALTY
+    if (kind_hint == "admin" and candidate.kind in ("admin1", "admin2")) or (
+        kind_hint == "city" and candidate.kind == "city"
+    ):
+        score += SUFFIX_KIND_WEIGHT
+    return score
+
+
+def _base_row(candidates: list[Candidate], hint: str | None) -> list[float]:
+    """Base scores of a name's candidates. An alternate-name reading is *shadowed* when a
+    candidate at least as populous carries the name as its own ("Atlanta", an old name of
+    Lyons, Kansas); "Mecca" for Makkah is not, its namesakes being villages."""
+    own = [c.population for c in candidates if c.quality >= QUALITY_CURATED and not c.fuzzy]
+    top = max(own, default=-1)
+    return [base_score(c, kind_hint=hint, shadowed=top >= c.population) for c in candidates]
+
+
+def prominent_capital(city: Candidate, gazetteer: Gazetteer) -> bool:
+    """True for the national capital of a country of at least
+    ``PROMINENT_CAPITAL_COUNTRY_POPULATION`` people."""
+    if city.feature_code != "PPLC" or not city.country_code:
+        return False
+    country = gazetteer.country(city.country_code)
+    return country is not None and country.population >= PROMINENT_CAPITAL_COUNTRY_POPULATION
+
+
+def is_seat(city: Candidate, region: Candidate) -> bool:
+    """True when ``city`` is the namesake centre of ``region`` (same name, same country) and
+    large enough to be what the bare name means: at least ``SEAT_MIN_SHARE`` of the
+    region's population, or ``SEAT_MIN_POPULATION`` where the region's is unknown. A village
+    named like its district ("Mangistau", "Richmond" in Jamaica) is not. The city lies
+    inside the region, or (for a region with a known population) within ``NEAR_KM`` of its
+    point: a city that is a first-level unit of its own ("Almaty") is not inside its
+    namesake region by the codes."""
+    if city.country_code != region.country_code:
+        return False
+    if region.population <= 0:
+        return inside(city, region) and city.population >= SEAT_MIN_POPULATION
+    if not inside(city, region) and (
+        haversine_km(city.lat, city.lon, region.lat, region.lon) > NEAR_KM
+    ):
+        return False  # a city that is its own first-level unit ("Almaty") lies near its region
+    return city.population >= SEAT_MIN_SHARE * region.population
+
+
+def find_parents(text: str, mentions: list[Mention]) -> dict[int, int]:
+    """Index of each mention's parent: the next mention when only a comma separates them."""
+    parents: dict[int, int] = {}
+    for i in range(len(mentions) - 1):
+        gap = text[mentions[i].end:mentions[i + 1].start]
+        if gap.strip() == "," and "\n" not in gap:
+            parents[i] = i + 1
+    return parents
+
+
+def _softmax_share(scores: list[float], best: int) -> float:
+    top = max(scores)
+    weights = [math.exp((s - top) / TEMPERATURE) for s in scores]
+    return weights[best] / sum(weights)
+
+
+def resolve(
+    text: str,
+    mentions: list[Mention],
+    *,
+    gazetteer: Gazetteer,
+    publisher_countries: tuple[str, ...] = (),
+) -> list[Resolution]:
+    """Resolve every mention (see module docstring); output is parallel to ``mentions``."""
+    parents = find_parents(text, mentions)
+    for parent in parents.values():
+        mentions[parent].after_comma = True  # admits "Ill.", "TX" as the parent
+    queries = [candidates_for(m, gazetteer) for m in mentions]
+    hints = [q.kind_hint or context_hint(text, m) for q, m in zip(queries, mentions, strict=True)]
+    keys = [name_key(m.text) for m in mentions]
+    base = [_base_row(q.candidates, h) for q, h in zip(queries, hints, strict=True)]
+    seat_regions: set[int] = set()  # regions whose namesake city the bare name means
+    for q, h, row in zip(queries, hints, base, strict=True):
+        if h == "admin":
+            continue
+        cities = [c for c in q.candidates if c.kind == "city"]
+        regions = [c for c in q.candidates if c.kind in ("admin1", "admin2")]
+        capitals = [c for c in cities if c.population >= SEAT_MIN_POPULATION
+                    and prominent_capital(c, gazetteer)]
+        for j, c in enumerate(q.candidates):
+            if c.kind == "city" and regions and (
+                    c in capitals or any(is_seat(c, r) for r in regions)):
+                row[j] += SEAT_CITY_BONUS
+            elif c in regions and any(is_seat(city, c) for city in cities):
+                row[j] -= SEAT_MARGIN - SEAT_CITY_BONUS
+                seat_regions.add(c.id)
+            elif c in regions and capitals:
+                row[j] -= SEAT_MARGIN - SEAT_CITY_BONUS
+
+    def pick(scores_by_mention: list[list[float]]) -> list[int]:
+        return [max(range(len(s)), key=s.__getitem__) if s else -1 for s in scores_by_mention]
+
+    # Pass 1: parents first (resolved on their own), then children constrained by them.
+    scores = [list(s) for s in base]
+    chosen = pick(scores)
+    for child, parent in parents.items():
+        _apply_parent(scores, queries, chosen, child, parent)
+    chosen = pick(scores)
+
+    # Pass 2: document context from the *other* names (``places_context``): soft votes for
+    # countries and first-level regions, and support from plausible readings nearby.
+    voters = build_voters(text, mentions, [q.candidates for q in queries], base)
+    for _ in range(CONTEXT_ROUNDS):
+        votes = count_votes(voters, [q.candidates for q in queries], scores)
+        scores = []
+        for i, q in enumerate(queries):
+            key = voters.keys[i]
+            row = []
+            for c, b in zip(q.candidates, base[i], strict=True):
+                s = b + context_bonus(c, key, votes, voters,
+                                      coherent=c.id not in seat_regions)
+                if c.country_code and c.country_code in publisher_countries:
+                    s += PUBLISHER_WEIGHT
+                row.append(s)
+            scores.append(row)
+        chosen = pick(scores)
+        for child, parent in parents.items():
+            _apply_parent(scores, queries, chosen, child, parent)
+        chosen = _one_sense(keys, scores, queries, chosen, parents)
+
+    results = []
+    for i, (m, q) in enumerate(zip(mentions, queries, strict=True)):
+        if chosen[i] < 0:
+            results.append(Resolution(mention=m, candidate=None, score=0.0))
+            continue
+        c = q.candidates[chosen[i]]
+        if c.quality < QUALITY_CURATED and c.kind in ("city", "admin2") and (
+                foreign_to_document(c, voters.keys[i], votes)):
+            results.append(Resolution(mention=m, candidate=None, score=0.0))
+            continue
+        confidence = _softmax_share(scores[i], chosen[i])
+        if c.fuzzy:
+            confidence *= FUZZY_FACTOR
+        if m.demonym_of or m.demonym_place is not None:
+            confidence *= DEMONYM_FACTOR
+        results.append(Resolution(mention=m, candidate=c, score=round(confidence, 4),
+                                  candidates=q.candidates, scores=scores[i]))
+    return results
+
+
+def _apply_parent(
+    scores: list[list[float]], queries: list[_Query], chosen: list[int], child: int,
+    parent: int,
+) -> None:
+    if chosen[parent] < 0 or not scores[child]:
+        return
+    parent_c = queries[parent].candidates[chosen[parent]]
+    bonus = [PARENT_WEIGHT if inside(c, parent_c) else 0.0 for c in queries[child].candidates]
+    if not any(bonus):
+        # Maybe the parent was resolved wrongly: let the child pick the parent instead
+        # ("Cairo, Illinois": the state whose city matches wins over a namesake country).
+        for j, pc in enumerate(queries[parent].candidates):
+            if any(inside(c, pc) for c in queries[child].candidates):
+                scores[parent][j] += PARENT_WEIGHT
+                chosen[parent] = max(range(len(scores[parent])), key=scores[parent].__getitem__)
+                parent_c = queries[parent].candidates[chosen[parent]]
+                bonus = [PARENT_WEIGHT if inside(c, parent_c) else 0.0
+                         for c in queries[child].candidates]
+                break
+    scores[child] = [s + b for s, b in zip(scores[child], bonus, strict=True)]
+    chosen[child] = max(range(len(scores[child])), key=scores[child].__getitem__)
+
+
+def _one_sense(
+    keys: list[str], scores: list[list[float]], queries: list[_Query], chosen: list[int],
+    parents: dict[int, int],
+) -> list[int]:
+    """Same name, same place: sum each candidate's scores over the name's mentions. A name
+    once placed by a parent phrase ("Paris, Texas") keeps that reading in its bare
+    mentions ("... Paris police said")."""
+    constrained = set(parents)
+    explicit: dict[str, int] = {}
+    for i in constrained:
+        if chosen[i] >= 0:
+            explicit.setdefault(keys[i], queries[i].candidates[chosen[i]].id)
+    totals: dict[str, dict[int, float]] = {}
+    for i, q in enumerate(queries):
+        if i in constrained or not q.candidates:
+            continue
+        bucket = totals.setdefault(keys[i], {})
+        for c, s in zip(q.candidates, scores[i], strict=True):
+            bucket[c.id] = bucket.get(c.id, 0.0) + s
+    out = list(chosen)
+    for i, q in enumerate(queries):
+        if i in constrained or not q.candidates or keys[i] not in totals:
+            continue
+        best_id = explicit.get(keys[i]) or max(totals[keys[i]].items(),
+                                               key=lambda kv: kv[1])[0]
+        for j, c in enumerate(q.candidates):
+            if c.id == best_id:
+                out[i] = j
+                break
+    return out

