@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -72,6 +74,25 @@ def test_concurrent_opens_migrate_once(db_url: str) -> None:
     assert errors == []
     with Database.open(db_url) as database:
         assert database.schema_version() == LATEST_VERSION
+
+
+def test_sqlite_open_waits_for_a_writer_holding_a_new_file(tmp_path: Path) -> None:
+    # Another process holds the write lock on a file not yet in WAL mode (it is creating
+    # the database): SQLite refuses the switch to WAL at once, without waiting, so opening
+    # must try again rather than fail with "database is locked".
+    path = tmp_path / "new.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE placeholder (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO placeholder VALUES (1)")
+    released = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    released.start()
+    try:
+        with Database.open(f"sqlite:///{path}") as database:
+            assert database.schema_version() == LATEST_VERSION
+    finally:
+        released.join()
+        holder.close()
 
 
 def test_add_document_once_and_read_it_back(db: Database) -> None:

@@ -7,6 +7,8 @@ together (ingestion batches documents this way); outside one, each write commits
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -41,6 +43,8 @@ from watchfloor.store.search import search_ids as _search_ids
 # Milliseconds a SQLite writer waits for another process's lock before giving up:
 # long enough for a concurrent ingest batch to commit.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Pause between attempts to switch a new SQLite file to WAL (see _switch_to_wal).
+_WAL_RETRY_SECONDS = 0.02
 # Arbitrary constant identifying watchfloor's migration lock among PostgreSQL advisory locks.
 PG_MIGRATION_LOCK = 0x77666C72
 
@@ -124,13 +128,29 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # legacy mode runs DDL outside any transaction, so a migration could half-apply.
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     # WAL lets readers (the web UI) work while an ingest writes; NORMAL sync is durable
     # across process crashes (the SIGKILL case), trading only power-loss durability.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    # Switching a new file to WAL needs an exclusive lock. When another connection holds or
+    # is taking the write lock at that moment (several processes opening a new database at
+    # once), SQLite answers "database is locked" at once instead of calling the busy
+    # handler, to avoid a deadlock; the switch then only has to be tried again.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
 
 
 def _sqlite_begin(conn: Connection) -> None:
