@@ -88,11 +88,18 @@ def eval_geoparse(
         "--country", help="publisher's country (ISO alpha-2) for every document")] = None,
     n_process: Annotated[int, typer.Option(help="NER worker processes")] = 1,
     gazetteer: Annotated[Path | None, typer.Option(help="gazetteer file")] = None,
+    source_context: Annotated[bool, typer.Option(
+        "--source-context/--no-source-context",
+        help="resolve again with each publisher's home area, learnt from its other "
+             "documents (LGL <domain>, GeoVirus page host)")] = True,
 ) -> None:
     """Score the geoparser on LGL / GeoVirus: recognition, resolution, end to end, speed.
 
     Recognition P/R/F1 on exact spans; on gold toponyms exact GeoNames id, Acc@161km, admin1
-    and error in km; end-to-end F1; documents/s and peak RSS.
+    and error in km; end-to-end F1; documents/s and peak RSS. By default each document is
+    resolved a second time with the home area of its publisher (where the places of the
+    publisher's other documents lie, as `watchfloor ingest` does for stored reports);
+    --no-source-context scores one pass on each document alone.
 
     Examples:
 
@@ -106,7 +113,8 @@ def eval_geoparse(
     gaz = _gazetteer(gazetteer)
     context = PlaceContext(publisher_countries=tuple(c.upper() for c in country or ()))
     results = [run_geoparse_eval(f, gazetteer=gaz, limit=limit, context=context,
-                                 n_process=n_process) for f in files]
+                                 n_process=n_process, source_context=source_context)
+               for f in files]
     typer.echo(json.dumps(results, indent=2) if as_json else format_table(results))
 
 

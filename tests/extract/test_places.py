@@ -81,6 +81,53 @@ def test_hierarchy_resolves_inside_parent(
     assert places[0]["admin1_code"] == first_admin1
 
 
+def test_a_list_of_places_is_not_a_hierarchy(gazetteer: Gazetteer) -> None:
+    # "Iraq, Iran" inside a list is two countries, not a city of Iran named like Iraq;
+    # "Oklahoma, Pennsylvania" in a list of states is the state, not Oklahoma, PA.
+    text = "The agency warned Armenia, Azerbaijan, Georgia, Iraq, Iran, and Syria."
+    names = ("Armenia", "Azerbaijan", "Georgia", "Iraq", "Iran", "Syria")
+    places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+    assert [p["feature_code"] for p in places] == ["PCLI"] * 6
+    assert places[3]["country_code"] == "IQ"
+    text = "Cases were found in Georgia, Oklahoma, Pennsylvania, Wisconsin and California."
+    names = ("Georgia", "Oklahoma", "Pennsylvania", "Wisconsin", "California")
+    places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+    assert [(p["country_code"], p["feature_code"]) for p in places] == [("US", "ADM1")] * 5
+    # inside a list, a comma before a larger unit is still a hierarchy
+    text = "Flights from Springfield, Ill., and Austin, Texas were cancelled."
+    places = places_from_entities(text, _gpe(text, "Springfield", "Ill.", "Austin", "Texas"),
+                                  gazetteer=gazetteer)
+    assert [p["admin1_code"] for p in places] == ["IL", "IL", "TX", "TX"]
+
+
+def test_former_first_level_units_and_country_names(gazetteer: Gazetteer) -> None:
+    # Kenya's provinces (abolished in 2013) are still named in reports; no admin1 code is
+    # known for them, so each is its own admin1 and nothing is taken to lie inside it.
+    text = "Most cases were in Nyanza Province and the Rift Valley, Kenya."
+    places = places_from_entities(text, _gpe(text, "Nyanza Province", "Rift Valley", "Kenya"),
+                                  gazetteer=gazetteer)
+    assert [(p["country_code"], p["kind"]) for p in places[:2]] == [("KE", "admin1")] * 2
+    assert places[0]["admin1"] == places[0]["name"] and places[0]["admin1_code"] is None
+    text = "An outbreak of Ebola in Zaire was reported to the EU."
+    places = places_from_entities(text, _gpe(text, "Zaire", "EU"), gazetteer=gazetteer)
+    assert places[0]["country_code"] == "CD" and places[0]["feature_code"] == "PCLI"
+    assert places[1]["supplement_id"] == "european-union"
+
+
+def test_exonym_of_a_big_city_and_small_regions(gazetteer: Gazetteer) -> None:
+    # "Mecca" is an alternate name of Makkah, far more populous than Mecca, California
+    text = "Pilgrims travelled to Mecca this week."
+    places = places_from_entities(text, _gpe(text, "Mecca"), gazetteer=gazetteer)
+    assert places[0]["country_code"] == "SA"
+    # a first-level region smaller than a namesake city elsewhere loses its kind prior
+    text = "The council of Portland met on Tuesday."
+    places = places_from_entities(text, _gpe(text, "Portland"), gazetteer=gazetteer)
+    assert (places[0]["country_code"], places[0]["kind"]) == ("US", "city")
+    text = "Bushfires spread across Victoria."
+    places = places_from_entities(text, _gpe(text, "Victoria"), gazetteer=gazetteer)
+    assert (places[0]["country_code"], places[0]["kind"]) == ("AU", "admin1")
+
+
 def test_document_context_picks_the_local_namesake(gazetteer: Gazetteer) -> None:
     text = "Police in Georgia said Atlanta and Savannah were quiet."
     places = places_from_entities(text, _gpe(text, "Georgia", "Atlanta", "Savannah"),
@@ -287,6 +334,17 @@ def test_all_caps_wire_text(gazetteer: Gazetteer) -> None:
     places = extract_places(text, gazetteer=gazetteer)
     assert any(p["text"] == "SAN ISIDRO" and p["country_code"] == "PE" for p in places)
     assert all(p["text"] == text[p["start"]:p["end"]] for p in places)
+
+
+def test_all_caps_common_words_spelling_a_name_are_not_places(gazetteer: Gazetteer) -> None:
+    # name keys drop spaces: "TO GO" spells Togo and "AND A" Anda; "CHRISTIAN" is no demonym
+    # of Christmas Island; type words ("REGION") are not names on their own
+    text = ("THE LEADERS HAD TO GO INTO HIDING, THE CHRISTIAN DEMOCRATS SAID. THE REGION IS AN "
+            "AREA OF CONFLICT AND A NUMBER OF TOWNS IN LA UNION DEPARTMENT WERE ATTACKED BY "
+            "COLOMBIAN TROOPS NEAR SAN MIGUEL, EL SALVADOR.")
+    found = {p["text"]: p["country_code"] for p in extract_places(text, gazetteer=gazetteer)}
+    assert not {"TO GO", "CHRISTIAN", "REGION", "IS AN", "AND A"} & set(found)
+    assert found["LA UNION"] == found["SAN MIGUEL"] == "SV" and found["COLOMBIAN"] == "CO"
 
 
 def test_all_caps_capital_and_country_context(gazetteer: Gazetteer) -> None:

@@ -136,3 +136,22 @@ def test_a_refused_result_leaves_the_others_stored_and_pending_itself(db: Databa
     assert counts["not_stored"] == 1 and counts["extracted"] == 1
     assert db.extraction_pending(version=EXTRACTOR_VERSION) == [REPORTS[0].doc_id]
     assert db.count_rows(["extractions"])["extractions"] == 1
+
+
+def test_report_areas_are_stored_per_source_and_replaced(db: Database) -> None:
+    for doc in REPORTS:
+        db.add_document(doc)
+    first = copy.deepcopy(RESULT) | {"areas": {"source_key": "steppe wire",
+                                               "countries": ["KZ"], "regions": ["KZ.17"]}}
+    second = copy.deepcopy(RESULT) | {"areas": {"source_key": "steppe wire",
+                                                "countries": ["KZ", "KG"], "regions": []}}
+    second["events"][0]["event_id"] = "ev-2"
+    db.save_extraction(REPORTS[0].doc_id, first, version="1.0", config={})
+    db.save_extraction(REPORTS[1].doc_id, second, version="1.0", config={})
+    assert db.source_area_counts("steppe wire") == (2, {"KZ": 2, "KG": 1}, {("KZ", "17"): 1})
+    assert db.report_areas(REPORTS[0].doc_id) == ("steppe wire", {"KZ"}, {("KZ", "17")})
+    # re-extraction replaces a report's areas; a result without a source key stores none
+    db.save_extraction(REPORTS[0].doc_id, RESULT, version="1.1", config={})
+    assert db.report_areas(REPORTS[0].doc_id) is None
+    assert db.source_area_counts("steppe wire") == (1, {"KZ": 1, "KG": 1}, {})
+    assert db.source_area_counts("nobody") == (0, {}, {})

@@ -22,9 +22,10 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from watchfloor.extract.places import (
     PlaceContext,
@@ -32,6 +33,7 @@ from watchfloor.extract.places import (
     place_dict,
     places_from_entities,
 )
+from watchfloor.extract.places_home import ReportAreas, SourceProfile
 from watchfloor.extract.places_recognise import EntitySpan, Mention, doc_spans, recognise
 from watchfloor.extract.places_resolve import haversine_km, resolve
 from watchfloor.knowledge.gazetteer import Gazetteer
@@ -62,6 +64,7 @@ class GoldToponym:
 class GoldDocument:
     doc_id: str
     text: str
+    source: str | None = None  # the publisher: LGL's <domain>, GeoVirus's page host
     toponyms: list[GoldToponym] = field(default_factory=list)
 
 
@@ -84,7 +87,8 @@ def load_lgl(path: str | Path) -> list[GoldDocument]:
     docs: list[GoldDocument] = []
     for art in ET.parse(path).getroot().iter("article"):
         doc = GoldDocument(doc_id=art.get("docid") or str(len(docs)),
-                           text=art.findtext("text") or "")
+                           text=art.findtext("text") or "",
+                           source=(art.findtext("domain") or "").strip() or None)
         for top in art.iter("toponym"):
             start, end = _int(top.findtext("start")), _int(top.findtext("end"))
             if start is None or end is None:
@@ -128,7 +132,9 @@ def load_geovirus(path: str | Path) -> list[GoldDocument]:
     Offsets are re-aligned to where the name really is (see ``_align``)."""
     docs: list[GoldDocument] = []
     for n, art in enumerate(ET.parse(path).getroot().iter("article")):
-        doc = GoldDocument(doc_id=art.findtext("source") or str(n), text=art.findtext("text") or "")
+        page = art.findtext("source") or ""
+        doc = GoldDocument(doc_id=page or str(n), text=art.findtext("text") or "",
+                           source=urlsplit(page).hostname or None)
         for loc in art.iter("location"):
             start, end = _int(loc.findtext("start")), _int(loc.findtext("end"))
             if start is None or end is None:
@@ -179,9 +185,26 @@ def resolve_gold(
         m.start < e and s < m.end for s, e in gold_spans)]
     mentions.sort(key=lambda m: (m.start, m.end))
     results = resolve(text, mentions, gazetteer=gazetteer,
-                      publisher_countries=context.publisher_countries)
+                      publisher_countries=context.publisher_countries, home=context.home)
     by_span = {(r.mention.start, r.mention.end): r for r in results if r.mention.source == "gold"}
     return [place_dict(by_span[(g.start, g.end)], gazetteer=gazetteer) for g in doc.toponyms]
+
+
+def home_contexts(
+    docs: list[GoldDocument], predictions: list[list[dict[str, Any]]], context: PlaceContext,
+) -> list[PlaceContext]:
+    """Per document, ``context`` with the home area of its source learnt from the other
+    documents' predicted places (``context`` itself where there is none)."""
+    areas = [ReportAreas.from_places(preds) for preds in predictions]
+    profiles: dict[str, SourceProfile] = {}
+    for d, own in zip(docs, areas, strict=True):
+        if d.source:
+            profiles.setdefault(d.source, SourceProfile()).add(own)
+    out = []
+    for d, own in zip(docs, areas, strict=True):
+        home = profiles[d.source].area(leave_out=own) if d.source else None
+        out.append(replace(context, home=home) if home is not None else context)
+    return out
 
 
 def score_corpus(
@@ -254,8 +277,12 @@ def run_geoparse_eval(
     limit: int | None = None,
     context: PlaceContext = PlaceContext(),
     n_process: int = 1,
+    source_context: bool = True,
 ) -> dict[str, Any]:
-    """Evaluate on one LGL or GeoVirus file; returns the metrics as a JSON-able dict."""
+    """Evaluate on one LGL or GeoVirus file; returns the metrics as a JSON-able dict.
+
+    ``source_context``: resolve a second time with each source's home area (the places of
+    the same publisher's other documents, ``places_home``); False scores one pass."""
     corpus, docs = load_corpus(path)
     if limit is not None:
         docs = docs[:limit]
@@ -274,16 +301,27 @@ def run_geoparse_eval(
         entities.append(ents)
         predictions.append(places_from_entities(clean_text(d.text), ents, gazetteer=gazetteer,
                                                 context=context))
+    contexts = [context] * len(docs)
+    if source_context:
+        # Second pass: each document resolved again with its source's home area, learnt
+        # from the first-pass places of the source's other documents (places_home).
+        contexts = home_contexts(docs, predictions, context)
+        predictions = [
+            places_from_entities(clean_text(d.text), ents, gazetteer=gazetteer, context=c)
+            if c is not context else preds
+            for d, ents, c, preds in zip(docs, entities, contexts, predictions, strict=True)
+        ]
     seconds = time.perf_counter() - started
     gold_resolutions = [
-        resolve_gold(d, ents, gazetteer=gazetteer, context=context)
-        for d, ents in zip(docs, entities, strict=True)
+        resolve_gold(d, ents, gazetteer=gazetteer, context=c)
+        for d, ents, c in zip(docs, entities, contexts, strict=True)
     ]
     result = score_corpus(docs, predictions, gold_resolutions)
     result.update({
         "corpus": corpus, "path": str(path),
         "docs_per_second": round(len(docs) / seconds, 2) if seconds else None,
         "seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb(), "n_process": n_process,
+        "source_context": source_context,
     })
     return result
 

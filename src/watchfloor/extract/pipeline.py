@@ -15,18 +15,19 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
 from watchfloor.extract.nlp import DEFAULT_MODEL
+from watchfloor.extract.places_home import HomeArea, ReportAreas, source_key
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "watchfloor.extract/1"
 # Bump when a change alters what extraction outputs: stored results record it, and
 # `watchfloor reextract` finds documents extracted by an older version.
-EXTRACTOR_VERSION = "0.3.1"
+EXTRACTOR_VERSION = "0.4.0"
 # Characters per piece when a text is extracted in pieces: the parser's memory grows with
 # the length of what it is given, and news reports are far shorter than this.
 DEFAULT_CHUNK_CHARS = 100_000
@@ -157,10 +158,15 @@ class Extractor:
         language: str | None = None,
         url: str | None = None,
         parsed: tuple[str, Any] | None = None,
+        publisher: str | None = None,
+        home: HomeArea | None = None,
     ) -> dict[str, Any]:
         """One contract line (see CONTRACT.md) for one document.
 
         ``parsed``: (working text, spaCy Doc) already made by :meth:`parse_many`.
+        ``home``: the home area of the document's source (``places_home``); places are then
+        resolved with it, while the line's ``areas`` (where the report's own places lie,
+        the evidence a source's home area is learnt from) are read without it.
         """
         line: dict[str, Any] = {
             "schema": SCHEMA,
@@ -172,6 +178,8 @@ class Extractor:
             "url": url,
             "text": text,
             **{stage: [] for stage in STAGES},
+            "areas": {"source_key": source_key(publisher=publisher, url=url),
+                      **ReportAreas().to_dict()},
             "errors": [],
         }
         try:
@@ -179,6 +187,8 @@ class Extractor:
         except Exception as exc:  # noqa: BLE001 - a missing model or gazetteer is reported
             line["errors"].append({"stage": "setup", "error": f"{type(exc).__name__}: {exc}"})
             return line
+        countries: set[str] = set()
+        regions: set[tuple[str, str]] = set()
         for offset, piece in chunks(text, max_chars=self.options.chunk_chars):
             if not piece.strip():
                 continue
@@ -187,12 +197,17 @@ class Extractor:
                 published=published,
                 resources=resources,
                 parsed=parsed if len(piece) == len(text) else None,  # made for the whole text
+                home=home,
             )
             shift_offsets([part[stage] for stage in STAGES], offset)
             for stage in STAGES:
                 line[stage].extend(part[stage])
+            countries |= part["areas"].countries
+            regions |= part["areas"].regions
             for error in part["errors"]:
                 line["errors"].append({**error, "offset": offset} if offset else error)
+        line["areas"].update(ReportAreas(countries=frozenset(countries),
+                                         regions=frozenset(regions)).to_dict())
         return line
 
     def working_text(self, text: str) -> str:
@@ -233,6 +248,7 @@ class Extractor:
         published: date | None,
         resources: tuple[Any, Any, Any],
         parsed: tuple[str, Any] | None = None,
+        home: HomeArea | None = None,
     ) -> dict[str, Any]:
         from watchfloor.extract.actors import extract_actors
         from watchfloor.extract.dates import extract_dates
@@ -245,6 +261,7 @@ class Extractor:
         nlp, gazetteer, dictionary = resources
         out: dict[str, Any] = {stage: [] for stage in STAGES}
         out["errors"] = []
+        out["areas"] = ReportAreas()
 
         def run(stage: str, fn: Callable[[], Any]) -> Any:
             try:
@@ -266,17 +283,15 @@ class Extractor:
         same = doc if working == text else None  # stages that read words need the original
         sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc is not None else None
         context = PlaceContext(publisher_countries=self.options.publisher_countries)
-        places = (
-            run(
-                "places",
-                lambda: restore_text(
-                    extract_places(working, gazetteer=gazetteer, doc=doc, context=context),
-                    original=text,
-                    working=working,
-                ),
-            )
-            or []
-        )
+
+        def places_in(ctx: PlaceContext) -> list[dict[str, Any]]:
+            found = extract_places(working, gazetteer=gazetteer, doc=doc, context=ctx)
+            return restore_text(found, original=text, working=working)
+
+        places = run("places", lambda: places_in(context)) or []
+        out["areas"] = ReportAreas.from_places(places)  # the report's own evidence
+        if home is not None and places:
+            places = run("places", lambda: places_in(replace(context, home=home))) or places
         actors = run("actors", lambda: extract_actors(text, dictionary=dictionary, doc=doc)) or []
         dates = run("dates", lambda: extract_dates(text, published=published, doc=same)) or []
         quantities = (

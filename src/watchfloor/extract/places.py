@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from watchfloor.extract.places_home import HomeArea
 from watchfloor.extract.places_recognise import (
     EntitySpan,
     doc_spans,
@@ -41,12 +42,14 @@ class PlaceContext:
     ``publisher_countries``: ISO alpha-2 codes of the publisher's country (favours local
     readings of ambiguous names). ``demonyms``: emit "Kazakh"/"Uzbek" as their country
     (flagged ``demonym: true``). ``keep_unresolved``: keep NER toponyms no gazetteer entry
-    matched, with null coordinates, so no name is silently lost.
+    matched, with null coordinates, so no name is silently lost. ``home``: the home area
+    of the document's source (``places_home``), learnt from its other reports.
     """
 
     publisher_countries: tuple[str, ...] = ()
     demonyms: bool = True
     keep_unresolved: bool = True
+    home: HomeArea | None = None
 
 
 def clean_text(text: str) -> str:
@@ -71,6 +74,8 @@ def place_dict(res: Resolution, *, gazetteer: Gazetteer) -> dict[str, Any]:
     admin1_code = c.admin1_code if c.kind not in ("country", "continent") else None
     admin1 = gazetteer.admin1_name(c.country_code, admin1_code)
     admin1_row = gazetteer.admin1_place_id(c.country_code, admin1_code)
+    if c.kind == "admin1" and admin1_code is None:  # a unit without a code is its own admin1
+        admin1, admin1_row = c.name, c.geonameid
     out.update({
         "geonameid": c.geonameid, "name": c.name, "feature_code": c.feature_code,
         "lat": round(c.lat, 5), "lon": round(c.lon, 5), "country_code": c.country_code,
@@ -92,7 +97,8 @@ def places_from_entities(
     """The model-free core: recognition over given NER spans, resolution, output."""
     mentions = recognise(text, entities, gazetteer=gazetteer, demonyms=context.demonyms)
     resolutions = resolve(
-        text, mentions, gazetteer=gazetteer, publisher_countries=context.publisher_countries
+        text, mentions, gazetteer=gazetteer, publisher_countries=context.publisher_countries,
+        home=context.home,
     )
     places = [
         place_dict(r, gazetteer=gazetteer)

@@ -25,10 +25,10 @@ def inside(child: Candidate, parent: Candidate) -> bool:
     if parent.kind == "country":
         return child.country_code == parent.country_code
     if parent.kind == "admin1":
-        return (child.country_code == parent.country_code
+        return (parent.admin1_code is not None and child.country_code == parent.country_code
                 and child.admin1_code == parent.admin1_code)
     if parent.kind == "admin2":
-        return (child.country_code == parent.country_code
+        return (parent.admin2_code is not None and child.country_code == parent.country_code
                 and child.admin1_code == parent.admin1_code
                 and child.admin2_code == parent.admin2_code)
     return False

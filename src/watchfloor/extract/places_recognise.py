@@ -76,6 +76,8 @@ RUSSIAN_NOMINATIVE_ENDINGS = ("", "а", "я", "ь", "й")
 MIN_RUSSIAN_STEM = 3
 # A demonym stem must be at least this long to be matched against country names by prefix.
 MIN_DEMONYM_STEM = 4
+# ... and the name may go on past the stem by at most this many letters ("Austral|ia").
+MAX_DEMONYM_REMAINDER = 3
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_JUNK = re.compile(r"(?:['’]s|['’])?[\s.,;:!?)\]\"']*$")
@@ -92,12 +94,19 @@ _COMMON_CAPITALISED = frozenset({
     "september", "october", "november", "december", "god", "police", "president",
     "university", "church", "street", "road", "avenue", "north", "south", "east", "west",
     "central", "new", "city", "county", "state", "republic", "union", "national",
+    "region", "province", "department", "district", "area", "zone", "border", "capital",
 })
 
 
 def _common_word(word: str) -> bool:
     key = name_key(word)
     return key in _COMMON_CAPITALISED or key in STOP_WORDS
+
+
+def _all_common(words: list[re.Match[str]]) -> bool:
+    """A run of common words is no name, though its letters may spell one: "TO GO" is not
+    Togo, "AND A" not Anda (name keys drop the spaces that tell them apart)."""
+    return all(_common_word(w.group()) for w in words)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -162,6 +171,12 @@ def _top_quality_strong(cands: list[Candidate]) -> bool:
     )
 
 
+def _stem_of(stem: str, key: str) -> bool:
+    """True when a demonym stem is the name ``key`` but for a short ending ("colomb" of
+    "colombia", "ital" of "italy"); "christ" (of "Christian") is not "Christmas Island"."""
+    return key.startswith(stem) and len(key) - len(stem) <= MAX_DEMONYM_REMAINDER
+
+
 def demonym_country(word: str, gazetteer: Gazetteer) -> str | None:
     """Country code a demonym stands for, by the curated table then the suffix rule."""
     found = gazetteer.demonym_country(word)
@@ -173,7 +188,7 @@ def demonym_country(word: str, gazetteer: Gazetteer) -> str | None:
     for suffix in DEMONYM_SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= MIN_DEMONYM_STEM:
             stem = key[: -len(suffix)]
-            matches = {cc for cc, ckey in gazetteer.country_keys() if ckey.startswith(stem)}
+            matches = {cc for cc, ckey in gazetteer.country_keys() if _stem_of(stem, ckey)}
             if len(matches) == 1:
                 return matches.pop()
     return None
@@ -187,7 +202,7 @@ def demonym_region(word: str, gazetteer: Gazetteer) -> int | None:
     for suffix in DEMONYM_SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= MIN_DEMONYM_STEM:
             stem = key[: -len(suffix)]
-            matches = {pid for pid, rkey in gazetteer.region_keys() if rkey.startswith(stem)}
+            matches = {pid for pid, rkey in gazetteer.region_keys() if _stem_of(stem, rkey)}
             if len(matches) == 1:
                 return matches.pop()
     return None
@@ -232,7 +247,7 @@ def recase(text: str, gazetteer: Gazetteer) -> str:
         for n in range(min(MAX_SCAN_WORDS, len(words) - i), 0, -1):
             first, last = words[i], words[i + n - 1]
             phrase = lowered[first.start():last.end()]
-            if n == 1 and _common_word(phrase):
+            if _all_common(words[i:i + n]):
                 continue
             if _strong(gazetteer.lookup(phrase, fuzzy=False)):
                 matched = n
@@ -382,7 +397,7 @@ def _scan(text: str, taken: list[tuple[int, int]], gazetteer: Gazetteer) -> list
                 continue
             start, end = trim_span(text, first.start(), last.end())
             phrase = text[start:end]
-            if n == 1 and _common_word(phrase):
+            if _all_common(words[i:i + n]):
                 continue
             if len(name_key(phrase)) < 3 or index.overlaps(start, end):
                 continue

@@ -27,6 +27,7 @@ softmax share of the winning candidate, lowered for fuzzy and demonym matches.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from watchfloor.extract.places_context import (
     foreign_to_document,
 )
 from watchfloor.extract.places_geo import NEAR_KM, haversine_km, inside
+from watchfloor.extract.places_home import HomeArea
 from watchfloor.extract.places_recognise import (
     Mention,
     demonym_country,
@@ -70,6 +72,12 @@ PROMINENT_CAPITAL_COUNTRY_POPULATION = 10_000_000
 # Lyons, Kansas) loses this much more when another candidate carries the name as its
 # primary or curated name: the alternate reading is then rarely meant.
 SHADOWED_ALTERNATE_PENALTY = 0.2
+# The reverse: an alternate name of a city EXONYM_RATIO times more populous than every
+# place carrying the name as its own, and at least EXONYM_MIN_POPULATION strong, is most
+# often its English exonym ("Mecca" for Makkah, not Mecca, California; "Bombay"): it is
+# scored as a curated name.
+EXONYM_RATIO = 50
+EXONYM_MIN_POPULATION = 500_000
 # A city inside a same-named region ("Almaty", "Osh", "New York"): the city is what a bare
 # name usually means; the region is named with a type word ("Osh region"). The region's
 # score is lowered by this much (raising the city instead would also lift it over its
@@ -106,6 +114,11 @@ _TYPE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# What joins the last items of a list of places: "A, B and C", "A, B, or C".
+_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or|&)\s*$", re.IGNORECASE)
+# Order of kinds by size, for telling a hierarchy ("Cairo, Illinois") from a list.
+KIND_RANK = {"city": 0, "feature": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4,
+             "continent": 4}
 # One capitalised Latin word, the shape of a demonym ("Minnesotans", "Cypriot").
 _DEMONYM_WORD = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+)?$")
 # Abbreviations of region names: "Ill.", "D.C.", "Calif.", "TX".
@@ -189,14 +202,19 @@ def context_hint(text: str, mention: Mention) -> str | None:
 
 def base_score(
     candidate: Candidate, *, kind_hint: str | None = None, shadowed: bool = False,
+    exonym: bool = False, prior_scale: float = 1.0,
 ) -> float:
     """Context-free score: name match, population, kind prior. ``shadowed`` marks an
-    alternate-name match of a name other candidates carry as their own."""
+    alternate-name match of a name other candidates carry as their own; ``exonym`` one of
+    a place far more populous than all of them, whose English name it is ("Mecca")."""
     name = NAME_SCORE.get(candidate.quality, ALTERNATE_NAME_SCORE)
+    if exonym:
+        name = max(name, NAME_SCORE[QUALITY_CURATED])
     if candidate.fuzzy:
         name *= FUZZY_FACTOR
     population = min(1.0, math.log10(candidate.population + 1) / POPULATION_SCALE)
-    score = name + POPULATION_WEIGHT * population + KIND_PRIOR.get(candidate.kind, 0.0)
+    score = name + POPULATION_WEIGHT * population + prior_scale * KIND_PRIOR.get(
+        candidate.kind, 0.0)
     if candidate.feature_code == "PPLC":
         score += CAPITAL_BONUS
     if shadowed and candidate.quality < QUALITY_CURATED:
@@ -214,7 +232,23 @@ def _base_row(candidates: list[Candidate], hint: str | None) -> list[float]:
     Lyons, Kansas); "Mecca" for Makkah is not, its namesakes being villages."""
     own = [c.population for c in candidates if c.quality >= QUALITY_CURATED and not c.fuzzy]
     top = max(own, default=-1)
-    return [base_score(c, kind_hint=hint, shadowed=top >= c.population) for c in candidates]
+    top_city = max((c.population for c in candidates if c.kind == "city" and not c.fuzzy),
+                   default=0)
+    return [base_score(c, kind_hint=hint, shadowed=top >= c.population,
+                       exonym=bool(own) and not c.fuzzy and c.quality < QUALITY_CURATED
+                       and c.population >= EXONYM_MIN_POPULATION
+                       and c.population >= EXONYM_RATIO * max(top, 1),
+                       prior_scale=_region_prior_scale(c, top_city))
+            for c in candidates]
+
+
+def _region_prior_scale(c: Candidate, top_city: int) -> float:
+    """A first-level region less populous than a namesake city loses its kind prior in
+    proportion: "Portland" is the city in Oregon before the parish of Jamaica, while
+    "Victoria" (the state of six million) still outranks the city in Canada."""
+    if c.kind != "admin1" or top_city <= 0 or c.population >= top_city:
+        return 1.0
+    return c.population / top_city
 
 
 def prominent_capital(city: Candidate, gazetteer: Gazetteer) -> bool:
@@ -255,6 +289,41 @@ def find_parents(text: str, mentions: list[Mention]) -> dict[int, int]:
     return parents
 
 
+def drop_list_parents(
+    text: str, mentions: list[Mention], parents: dict[int, int], ranks: list[int | None],
+) -> dict[int, int]:
+    """``parents`` without the commas that separate the items of a list.
+
+    "Armenia, Azerbaijan, Georgia, Iraq, Iran, and Syria" is a list, not a chain of
+    places each inside the next: a run of names joined by commas is a list when "and"/"or"
+    joins two of them, or when it has at least three names whose best context-free
+    readings (``ranks``, see ``KIND_RANK``) are all of one kind. Inside a list, a comma is
+    still a hierarchy where the next name is of a larger kind ("Springfield, Ill., and
+    Austin, Texas")."""
+    runs: list[list[int]] = []
+    for i in range(len(mentions)):
+        gap = text[mentions[i - 1].end:mentions[i].start] if i else ""
+        joined = i > 0 and "\n" not in gap and (gap.strip() == "," or _LIST_GAP.match(gap))
+        if joined:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    kept = dict(parents)
+    for run in runs:
+        gaps = [text[mentions[a].end:mentions[b].start] for a, b in itertools.pairwise(run)]
+        known = {ranks[i] for i in run if ranks[i] is not None}
+        if not (any(_LIST_GAP.match(g) for g in gaps) or (len(run) >= 3 and len(known) == 1)):
+            continue
+        for child in run[:-1]:
+            parent = kept.get(child)
+            if parent is None:
+                continue
+            r_child, r_parent = ranks[child], ranks[parent]
+            if r_child is None or r_parent is None or r_child >= r_parent:
+                del kept[child]
+    return kept
+
+
 def _softmax_share(scores: list[float], best: int) -> float:
     top = max(scores)
     weights = [math.exp((s - top) / TEMPERATURE) for s in scores]
@@ -267,8 +336,11 @@ def resolve(
     *,
     gazetteer: Gazetteer,
     publisher_countries: tuple[str, ...] = (),
+    home: HomeArea | None = None,
 ) -> list[Resolution]:
-    """Resolve every mention (see module docstring); output is parallel to ``mentions``."""
+    """Resolve every mention (see module docstring); output is parallel to ``mentions``.
+    ``home``: the home area of the document's source (``places_home``), a prior like the
+    publisher's country."""
     parents = find_parents(text, mentions)
     for parent in parents.values():
         mentions[parent].after_comma = True  # admits "Ill.", "TX" as the parent
@@ -276,6 +348,9 @@ def resolve(
     hints = [q.kind_hint or context_hint(text, m) for q, m in zip(queries, mentions, strict=True)]
     keys = [name_key(m.text) for m in mentions]
     base = [_base_row(q.candidates, h) for q, h in zip(queries, hints, strict=True)]
+    ranks = [KIND_RANK.get(q.candidates[max(range(len(row)), key=row.__getitem__)].kind)
+             if row else None for q, row in zip(queries, base, strict=True)]
+    parents = drop_list_parents(text, mentions, parents, ranks)
     seat_regions: set[int] = set()  # regions whose namesake city the bare name means
     for q, h, row in zip(queries, hints, base, strict=True):
         if h == "admin":
@@ -318,6 +393,8 @@ def resolve(
                                       coherent=c.id not in seat_regions)
                 if c.country_code and c.country_code in publisher_countries:
                     s += PUBLISHER_WEIGHT
+                if home is not None:
+                    s += home.bonus(c)
                 row.append(s)
             scores.append(row)
         chosen = pick(scores)

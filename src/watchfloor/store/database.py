@@ -528,6 +528,19 @@ class Database:
                 at=datetime.now(UTC),
             )
 
+    def source_area_counts(
+        self, source_key: str
+    ) -> tuple[int, dict[str, int], dict[tuple[str, str], int]]:
+        """Of one source's extracted reports: how many there are, and how many name a place
+        in each country and each (country, admin1) region (``document_areas``)."""
+        with self._connection() as conn:
+            return extractions.source_area_counts(conn, source_key=source_key)
+
+    def report_areas(self, doc_id: str) -> tuple[str, set[str], set[tuple[str, str]]] | None:
+        """(source key, countries, regions) stored for one report; None when none are."""
+        with self._connection() as conn:
+            return extractions.report_areas(conn, doc_id=doc_id)
+
     def get_extraction(self, doc_id: str) -> dict[str, Any] | None:
         """The stored extraction result, with an ``extractor`` entry (version, config, time)."""
         with self._connection() as conn:

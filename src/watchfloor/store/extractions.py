@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from watchfloor.store import schema
@@ -138,6 +138,7 @@ def save_extraction(
             place_rows[pid] = _place_row(location, pid)
     _insert_ignore(conn, schema.places, list(place_rows.values()), ["place_id"])
     _insert_unique_spans(conn, schema.place_mentions, mention_rows)
+    _save_areas(conn, doc_id=doc_id, areas=result.get("areas"))
 
     actor_rows = {}
     actor_mentions = []
@@ -214,6 +215,60 @@ def save_extraction(
         conn.execute(insert(schema.event_evidence), evidence_rows)
 
 
+def _save_areas(conn: Connection, *, doc_id: str, areas: dict[str, Any] | None) -> None:
+    """The report's own areas under its source key (nothing when the source is unknown)."""
+    if not areas or not areas.get("source_key"):
+        return
+    pairs = {("", "")}  # the report itself
+    pairs |= {(str(cc)[:2], "") for cc in areas.get("countries") or ()}
+    for region in areas.get("regions") or ():
+        cc, _, a1 = str(region).partition(".")
+        if cc and a1:
+            pairs.add((cc[:2], a1[:16]))
+    key = str(areas["source_key"])[:255]
+    conn.execute(insert(schema.document_areas), [
+        {"doc_id": doc_id, "source_key": key, "country_code": cc, "admin1_code": a1}
+        for cc, a1 in sorted(pairs)])
+
+
+def source_area_counts(
+    conn: Connection, *, source_key: str
+) -> tuple[int, dict[str, int], dict[tuple[str, str], int]]:
+    """(reports, reports per country, reports per (country, admin1)) of one source."""
+    t = schema.document_areas
+    rows = conn.execute(
+        select(t.c.country_code, t.c.admin1_code, func.count())
+        .where(t.c.source_key == source_key)
+        .group_by(t.c.country_code, t.c.admin1_code)
+    ).all()
+    documents = 0
+    countries: dict[str, int] = {}
+    regions: dict[tuple[str, str], int] = {}
+    for cc, a1, n in rows:
+        if not cc:
+            documents = n
+        elif not a1:
+            countries[cc] = n
+        else:
+            regions[(cc, a1)] = n
+    return documents, countries, regions
+
+
+def report_areas(
+    conn: Connection, *, doc_id: str
+) -> tuple[str, set[str], set[tuple[str, str]]] | None:
+    """(source key, countries, regions) stored for one report, None when none are."""
+    t = schema.document_areas
+    rows = conn.execute(
+        select(t.c.source_key, t.c.country_code, t.c.admin1_code).where(t.c.doc_id == doc_id)
+    ).all()
+    if not rows:
+        return None
+    countries = {cc for _, cc, a1 in rows if cc and not a1}
+    regions = {(cc, a1) for _, cc, a1 in rows if cc and a1}
+    return rows[0][0], countries, regions
+
+
 def _insert_unique_spans(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert mention rows, keeping the first of any with the same (start, end)."""
     unique: dict[tuple[int, int], dict[str, Any]] = {}
@@ -234,6 +289,7 @@ def delete_extraction(conn: Connection, *, doc_id: str) -> None:
         schema.quotes,
         schema.actor_mentions,
         schema.place_mentions,
+        schema.document_areas,
         schema.extractions,
     ):
         conn.execute(delete(table).where(table.c.doc_id == doc_id))

@@ -124,12 +124,17 @@ def _watchlists(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _document_areas(conn: Connection) -> None:
+    schema.document_areas.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create tables", _create_tables),
     Migration(2, "full-text search", _full_text_search),
     Migration(3, "document embeddings", _document_embeddings),
     Migration(4, "indexes for the web pages", _read_path_indexes),
     Migration(5, "watchlists, alerts, webhooks and feed state", _watchlists),
+    Migration(6, "areas of each report, for its source's home area", _document_areas),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

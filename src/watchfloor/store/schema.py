@@ -155,6 +155,21 @@ place_mentions = Table(
     Index("ix_place_mentions_place", "place_id", "doc_id"),
 )
 
+# Where each extracted report's own places lie, per source (publisher, else web host): the
+# evidence a source's home area is learnt from (extract/places_home.py). One row per report
+# with country_code "" counts the report; the others are its countries (admin1_code "")
+# and its (country, admin1) regions. Written and replaced with the extraction result.
+document_areas = Table(
+    "document_areas",
+    metadata,
+    Column("doc_id", String(64), ForeignKey("documents.doc_id"), nullable=False),
+    Column("source_key", String(255), nullable=False),
+    Column("country_code", String(2), nullable=False),
+    Column("admin1_code", String(16), nullable=False),
+    UniqueConstraint("doc_id", "country_code", "admin1_code", name="uq_document_areas"),
+    Index("ix_document_areas_source", "source_key", "country_code", "admin1_code"),
+)
+
 actors = Table(
     "actors",
     metadata,
