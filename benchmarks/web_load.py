@@ -273,6 +273,7 @@ async def _drive(base: str, targets: dict[str, Any], *, clients: int, seconds: f
 
     latencies: dict[str, list[float]] = {r: [] for r in routes}
     errors: dict[str, int] = dict.fromkeys(routes, 0)
+    hits: dict[str, int] = dict.fromkeys(routes, 0)  # answered from the server's page cache
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
         for route in routes:  # warm-up: caches, templates, connections
@@ -290,6 +291,7 @@ async def _drive(base: str, targets: dict[str, Any], *, clients: int, seconds: f
                 try:
                     response = await http.get(_url(route, rng, targets))
                     ok = response.status_code == 200
+                    hits[route] += response.headers.get("x-watchfloor-cache") == "hit"
                 except httpx.HTTPError:
                     ok = False
                 latencies[route].append(time.perf_counter() - t)
@@ -298,7 +300,7 @@ async def _drive(base: str, targets: dict[str, Any], *, clients: int, seconds: f
         started = time.perf_counter()
         await asyncio.gather(*(client(n) for n in range(clients)))
         elapsed = time.perf_counter() - started
-    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+    return {"latencies": latencies, "errors": errors, "hits": hits, "elapsed": elapsed}
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -311,11 +313,12 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run_load(path: Path, *, clients: int, seconds: float, country: str | None,
-             routes: list[str]) -> dict[str, Any]:
+             routes: list[str], server_workers: int = 1, cache: bool = True) -> dict[str, Any]:
     targets = _targets(path, country)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "watchfloor", "serve", "--db", str(path), "--port", str(port)],
+        [sys.executable, "-m", "watchfloor", "serve", "--db", str(path), "--port", str(port),
+         "--workers", str(server_workers), "--cache" if cache else "--no-cache"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -340,6 +343,7 @@ def run_load(path: Path, *, clients: int, seconds: float, country: str | None,
             "example": _url(route, random.Random(0), targets),
             "requests": len(values),
             "errors": raw["errors"][route],
+            "cache_hits": raw["hits"][route],
             "req_per_s": round(len(values) / elapsed, 1),
             "p50_ms": round(_percentile(values, 0.50) * 1000, 1),
             "p95_ms": round(_percentile(values, 0.95) * 1000, 1),
@@ -352,6 +356,8 @@ def run_load(path: Path, *, clients: int, seconds: float, country: str | None,
         "events": targets["events"],
         "country": targets["country"],
         "clients": clients,
+        "server_workers": server_workers,
+        "cache": cache,
         "seconds": round(elapsed, 1),
         "requests": total,
         "req_per_s": round(total / elapsed, 1),
@@ -382,8 +388,10 @@ def _lines(result: dict[str, Any]) -> Iterator[str]:
     yield (f"{result['documents']} documents, {result['events']} events; {result['clients']} "
            f"clients for {result['seconds']} s; {result['requests']} requests "
            f"({result['req_per_s']}/s); load average {result['loadavg_before']} -> "
-           f"{result['loadavg_after']} on {result['cpus']} CPUs")
-    keys = ["route", "requests", "errors", "req_per_s", "p50_ms", "p95_ms", "p99_ms"]
+           f"{result['loadavg_after']} on {result['cpus']} CPUs; {result['server_workers']} "
+           f"server processes, page cache {'on' if result['cache'] else 'off'}")
+    keys = ["route", "requests", "errors", "cache_hits", "req_per_s", "p50_ms", "p95_ms",
+            "p99_ms"]
     yield " | ".join(keys) + " | example"
     for row in result["routes"]:
         yield " | ".join(str(row[k]) for k in keys) + f" | {row['example']}"
@@ -406,6 +414,10 @@ def main() -> None:
     parser.add_argument("--originals", type=int,
                         help="build from only the first N originals (samples first, then MUC "
                              "texts), replicated up to --docs: a quicker build")
+    parser.add_argument("--server-workers", type=int, default=os.cpu_count() or 1,
+                        help="`watchfloor serve --workers` (default: one per core)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="serve with `--no-cache`: every request computes its page")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     routes = [r for r in args.routes.split(",") if r]
@@ -423,7 +435,8 @@ def main() -> None:
                                originals_limit=args.originals)
         built.write_text(json.dumps(build, indent=2))
     result = run_load(path, clients=args.clients, seconds=args.seconds, country=args.country,
-                      routes=routes)
+                      routes=routes, server_workers=args.server_workers,
+                      cache=not args.no_cache)
     result["database"] = str(path)
     if build is not None:
         result["build"] = build

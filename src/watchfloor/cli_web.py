@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -36,9 +37,11 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def serve_workbench(settings: Settings, *, host: str, port: int) -> None:
+def serve_workbench(settings: Settings, *, host: str, port: int, workers: int = 1,
+                    cache: bool = True) -> None:
     """Serve the workbench over ``settings.database_url`` until interrupted, after printing
-    its URL on standard output."""
+    its URL on standard output. ``workers`` > 1 serves from that many processes (each opens
+    the database and keeps its own page cache); ``cache``: see ``web.cache``."""
     import uvicorn
 
     from watchfloor.web import create_app
@@ -47,10 +50,20 @@ def serve_workbench(settings: Settings, *, host: str, port: int) -> None:
         err.print(f"[red]error:[/red] {host}:{port} is already in use; "
                   f"pick another port with --port (e.g. --port {port + 80})")
         raise typer.Exit(1)
-    database = open_database(settings)
-    application = create_app(settings, database=database)
+    database = open_database(settings)  # creates or upgrades it once, before any worker
     url_host = f"[{host}]" if ":" in host else host
     url = f"http://{url_host}:{port}/"
+    if workers > 1:
+        database.close()
+        os.environ["WATCHFLOOR_DATABASE_URL"] = settings.database_url
+        os.environ["WATCHFLOOR_PAGE_CACHE"] = "1" if cache else "0"
+        out.print(f"\nwatchfloor workbench: [bold]{url}[/bold]", highlight=False)
+        err.print(f"API docs: {url}api/v1/docs · {workers} worker processes · Ctrl+C stops",
+                  highlight=False)
+        uvicorn.run("watchfloor.web.app:app_from_environment", factory=True, host=host,
+                    port=port, workers=workers, log_level="warning")
+        return
+    application = create_app(settings, database=database, cache=cache)
     out.print(f"\nwatchfloor workbench: [bold]{url}[/bold]", highlight=False)
     err.print(f"API docs: {url}api/v1/docs · Ctrl+C stops", highlight=False)
     try:
@@ -68,6 +81,12 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
         host: Annotated[str, typer.Option(help="Address to listen on.")] = DEFAULT_HOST,
         port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+        workers: Annotated[int, typer.Option(
+            min=1, help="Worker processes (one per core serves a team; 1 for one analyst)."
+        )] = 1,
+        cache: Annotated[bool, typer.Option(
+            "--cache/--no-cache",
+            help="Keep whole pages until the data changes (any write clears them).")] = True,
     ) -> None:
         """Serve the analyst workbench (web pages and the REST API under /api/v1).
 
@@ -76,8 +95,10 @@ def register(app: typer.Typer) -> None:
           watchfloor serve
 
           watchfloor serve --db demo.sqlite --port 8080
+
+          watchfloor serve --db team.sqlite --host 0.0.0.0 --workers 2
         """
-        serve_workbench(settings_for(db), host=host, port=port)
+        serve_workbench(settings_for(db), host=host, port=port, workers=workers, cache=cache)
 
     @export_app.command("events")
     def export_events_command(

@@ -43,6 +43,10 @@ SIMILARITY_WEIGHT = 6.0
 # Most similar reports considered, before combining with the other signals.
 SIMILAR_CANDIDATES = 50
 RELATED_LIMIT = 8
+# A name in more than COMMON_SHARE of the reports (and more than COMMON_MIN_DOCUMENTS of
+# them) is too common to find related reports by (see common_share_limit).
+COMMON_SHARE = 0.05
+COMMON_MIN_DOCUMENTS = 50
 # Names listed in one reason before "and N more".
 _NAMES_SHOWN = 3
 
@@ -85,6 +89,13 @@ def similarity_score(cosine: float) -> float:
     return SIMILARITY_WEIGHT * (cosine - SIMILARITY_BASE) / (1.0 - SIMILARITY_BASE)
 
 
+def common_share_limit(n_documents: int) -> int:
+    """Names in more reports than this do not find related reports: in a collection of
+    10,000 reports from one country, sharing the country's name says next to nothing, and
+    reading its thousands of mentions would cost more than the rest of the page."""
+    return max(COMMON_MIN_DOCUMENTS, int(COMMON_SHARE * n_documents))
+
+
 def specificity(doc_frequency: int, n_documents: int) -> float:
     """How much sharing a name says, from 1.0 (named in these two reports only) down to
     about 0 (named in every report): a normalised inverse document frequency."""
@@ -96,17 +107,20 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     """Reports connected to this one, best first, each with its score and reasons.
 
     Shared actors and places are weighted by how rare they are in the whole collection
-    (sharing "Jund al-Khilafah" says more than sharing "police" or "Kazakhstan")."""
+    (sharing "Jund al-Khilafah" says more than sharing "police" or "Kazakhstan"); names
+    in more than a twentieth of them find no related reports at all (common_share_limit)."""
     found: dict[str, _Related] = defaultdict(_Related)
     n_documents = db.read(select(func.count().label("n")).select_from(_D))[0]["n"]
     mine_actors = (
         select(_AM.c.actor_id).where(_AM.c.doc_id == doc_id, _AM.c.actor_id.is_not(None))
     )
     actor_df = _frequencies(db, _AM.c.actor_id, _AM.c.doc_id, mine_actors)
+    common = common_share_limit(n_documents)
     for r in db.read(
         select(_AM.c.doc_id, _AM.c.actor_id, func.max(_A.c.name).label("name"))
         .select_from(_AM.join(_A, _A.c.actor_id == _AM.c.actor_id))
-        .where(_AM.c.actor_id.in_(mine_actors), _AM.c.doc_id != doc_id)
+        .where(_AM.c.actor_id.in_([a for a, n in actor_df.items() if n <= common]),
+               _AM.c.doc_id != doc_id)
         .group_by(_AM.c.doc_id, _AM.c.actor_id)
         .order_by(_AM.c.doc_id, _AM.c.actor_id)
         .limit(2000)
@@ -123,7 +137,8 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
         select(_PM.c.doc_id, _PM.c.place_id, func.max(_P.c.name).label("name"),
                func.max(_P.c.feature_code).label("feature_code"))
         .select_from(_PM.join(_P, _P.c.place_id == _PM.c.place_id))
-        .where(_PM.c.place_id.in_(mine_places), _PM.c.doc_id != doc_id)
+        .where(_PM.c.place_id.in_([p for p, n in place_df.items() if n <= common]),
+               _PM.c.doc_id != doc_id)
         .group_by(_PM.c.doc_id, _PM.c.place_id)
         .order_by(_PM.c.doc_id, _PM.c.place_id)
         .limit(2000)

@@ -50,6 +50,11 @@ PG_MIGRATION_LOCK = 0x77666C72
 
 
 _DOCS, _LSH, _SOURCES = schema.documents, schema.document_lsh, schema.document_sources
+# The migration that adds data_version, and its two statements.
+_DATA_VERSION_MIGRATION = 7
+_BUMP_VERSION = (update(schema.data_version).where(schema.data_version.c.id == 1)
+                 .values(n=schema.data_version.c.n + 1))
+_READ_VERSION = select(schema.data_version.c.n).where(schema.data_version.c.id == 1)
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,8 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
+        # Whether the schema has the data_version row that every write transaction bumps.
+        self._versioned = False
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -204,6 +211,8 @@ class Database:
             ) from exc
         if upgrade:
             db.upgrade()
+        else:
+            db._versioned = db.schema_version() >= _DATA_VERSION_MIGRATION
         return db
 
     def close(self) -> None:
@@ -229,7 +238,16 @@ class Database:
                 migration.apply(conn)
                 migrations.record(conn, migration)
                 applied.append(f"{migration.version}: {migration.name}")
+            self._versioned = migrations.current_version(conn) >= _DATA_VERSION_MIGRATION
         return applied
+
+    def data_version(self) -> int:
+        """A number that changes whenever anything is written (by any process): what was
+        computed from the data at one value is still right while it stays the same."""
+        if not self._versioned:
+            return 0
+        with self._connection() as conn:
+            return int(conn.execute(_READ_VERSION).scalar_one())
 
     def schema_version(self) -> int:
         with self._connection() as conn:
@@ -269,6 +287,8 @@ class Database:
             conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
             with conn.begin():
                 yield conn
+                if self._versioned:
+                    conn.execute(_BUMP_VERSION)
 
     # -- documents -------------------------------------------------------------------------
 

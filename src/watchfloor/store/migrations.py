@@ -128,6 +128,12 @@ def _document_areas(conn: Connection) -> None:
     schema.document_areas.create(conn, checkfirst=True)
 
 
+def _data_version(conn: Connection) -> None:
+    schema.data_version.create(conn, checkfirst=True)
+    if conn.execute(select(schema.data_version.c.id)).first() is None:
+        conn.execute(insert(schema.data_version).values(id=1, n=0))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create tables", _create_tables),
     Migration(2, "full-text search", _full_text_search),
@@ -135,6 +141,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "indexes for the web pages", _read_path_indexes),
     Migration(5, "watchlists, alerts, webhooks and feed state", _watchlists),
     Migration(6, "areas of each report, for its source's home area", _document_areas),
+    Migration(7, "data version, for caches of what is read", _data_version),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -340,3 +340,12 @@ schema_migrations = Table(
     Column("name", Text, nullable=False),
     Column("applied_at", DateTime(timezone=True), nullable=False),
 )
+
+# One row whose number goes up with every committed write: readers that cache what they
+# computed from the data (the web pages) key their caches by it.
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)

@@ -6,6 +6,7 @@ FastAPI runs in its thread pool, each reading through the shared ``Database``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,15 +19,19 @@ from starlette.exceptions import HTTPException
 from watchfloor import __version__
 from watchfloor.config import Settings
 from watchfloor.store import Database
+from watchfloor.web.cache import ResponseCache
 from watchfloor.web.render import make_renderer
 from watchfloor.web.views import API_PREFIX, api, pages
 
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, database: Database | None = None, cache: bool = True
+) -> FastAPI:
     """The workbench app over ``settings.database_url`` (or an already open ``database``,
-    which the caller keeps and closes)."""
+    which the caller keeps and closes). ``cache``: keep whole GET responses while the data
+    does not change (``web.cache``)."""
     db = database or Database.open(settings.database_url)
     owned = database is None
 
@@ -52,6 +57,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api)
     app.include_router(pages)
+    if cache:
+        app.state.cache = ResponseCache(db)
+        app.middleware("http")(app.state.cache.middleware)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -64,3 +72,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         return HTMLResponse(html, status_code=exc.status_code)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the settings of the environment (``WATCHFLOOR_*``): the factory each
+    worker process of ``watchfloor serve --workers N`` calls."""
+    return create_app(Settings.from_env(),
+                      cache=os.environ.get("WATCHFLOOR_PAGE_CACHE", "1") != "0")
