@@ -93,6 +93,10 @@ def test_a_list_of_places_is_not_a_hierarchy(gazetteer: Gazetteer) -> None:
     names = ("Georgia", "Oklahoma", "Pennsylvania", "Wisconsin", "California")
     places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
     assert [(p["country_code"], p["feature_code"]) for p in places] == [("US", "ADM1")] * 5
+    text = "Many countries, among them China, Japan, and the United Kingdom, were warned."
+    names = ("China", "Japan", "United Kingdom")
+    places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+    assert [p["country_code"] for p in places] == ["CN", "JP", "GB"]
     # inside a list, a comma before a larger unit is still a hierarchy
     text = "Flights from Springfield, Ill., and Austin, Texas were cancelled."
     places = places_from_entities(text, _gpe(text, "Springfield", "Ill.", "Austin", "Texas"),
@@ -112,6 +116,12 @@ def test_former_first_level_units_and_country_names(gazetteer: Gazetteer) -> Non
     places = places_from_entities(text, _gpe(text, "Zaire", "EU"), gazetteer=gazetteer)
     assert places[0]["country_code"] == "CD" and places[0]["feature_code"] == "PCLI"
     assert places[1]["supplement_id"] == "european-union"
+
+
+def test_curated_features_outrank_hamlets_named_like_them(gazetteer: Gazetteer) -> None:
+    text = "Migrating birds cross the Pacific every autumn."
+    places = places_from_entities(text, _gpe(text, "Pacific"), gazetteer=gazetteer)
+    assert places[0]["supplement_id"] == "pacific-ocean"
 
 
 def test_exonym_of_a_big_city_and_small_regions(gazetteer: Gazetteer) -> None:

@@ -64,6 +64,10 @@ KIND_PRIOR = {
     "admin2": 0.1, "city": 0.0,
 }
 CAPITAL_BONUS = 0.2  # national capitals are mentioned far more than namesakes
+# Population score of a curated feature (an ocean, a valley, a macro-region) at least: they
+# were added for being well known, and most have no population ("the Pacific" is the
+# ocean before Pacific, Missouri). As much as a town of about 80,000.
+CURATED_PROMINENCE = 0.7
 # The capital of a populous country stands for its government ("Washington said"): it
 # outranks a first-level region of the same name elsewhere in the country as a seat city
 # outranks its namesake region (see SEAT_MARGIN), from this country population up.
@@ -115,7 +119,7 @@ _TYPE_BEFORE = re.compile(
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # What joins the last items of a list of places: "A, B and C", "A, B, or C".
-_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or|&)\s*$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or|&)\s+(?:the\s+)?$", re.IGNORECASE)
 # Order of kinds by size, for telling a hierarchy ("Cairo, Illinois") from a list.
 KIND_RANK = {"city": 0, "feature": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4,
              "continent": 4}
@@ -213,6 +217,8 @@ def base_score(
     if candidate.fuzzy:
         name *= FUZZY_FACTOR
     population = min(1.0, math.log10(candidate.population + 1) / POPULATION_SCALE)
+    if candidate.supplement_id is not None:  # hand-picked for being well known
+        population = max(population, CURATED_PROMINENCE)
     score = name + POPULATION_WEIGHT * population + prior_scale * KIND_PRIOR.get(
         candidate.kind, 0.0)
     if candidate.feature_code == "PPLC":
