@@ -104,3 +104,25 @@ def test_a_lone_foreign_name_not_attached_by_in_does_not_locate() -> None:
     sent = (text.index("The mouthpiece"), text.index(" Peru was"))
     trigger = (text.index("attacked"), text.index("attacked") + len("attacked"))
     assert place_for(text, sent, trigger, places, geography) is None
+
+
+def test_without_a_dateline_place_an_event_falls_back_to_the_story_country() -> None:
+    # "CLANDESTINE" names no place: the fallback is the most named place of the country
+    # the story is about (by places and actors), not a province named once that merely
+    # ranks first as a named area
+    text = ("CLANDESTINE, 14 NOV 89 -- COL VARGAS ORDERED MORE TROOPS. CLASHES CONTINUED "
+            "NEAR SAN MIGUEL, AND THE SALVADORAN ARMY SHELLED SAN MIGUEL AGAIN.")
+    places = [_place(text, "VARGAS", country="VE", code="ADM1"),
+              _place(text, "SAN MIGUEL", country="SV"),
+              _place(text, "SAN MIGUEL", country="SV", nth=1)]
+    actors = [{"start": text.index("SALVADORAN ARMY"), "end": text.index(" SHELLED"),
+               "text": "SALVADORAN ARMY", "country": "SV"}]
+    geography = document_places(text, places, actors)
+    assert geography.dateline is None
+    assert geography.fallback is not None and geography.fallback["country_code"] == "SV"
+    # with a dateline place, events without a place of their own fall back to it
+    filed = "SAN SALVADOR, 14 NOV 89 (EFE) -- " + text.split("-- ", 1)[1]
+    places = [_place(filed, "SAN SALVADOR", country="SV", code="PPLC"),
+              _place(filed, "VARGAS", country="VE", code="ADM1")]
+    fallback = document_places(filed, places, []).fallback
+    assert fallback is not None and fallback["text"] == "SAN SALVADOR"

@@ -83,6 +83,10 @@ class DocumentPlaces:
     # Countries other than home named by a single mention (a place or a demonym): most
     # often a misread name ("Unity" of an organisation's name read as a province).
     lone: frozenset[str] = frozenset()
+    # Where an event with no place of its own happened: the dateline's place (the filing
+    # place is also where most stories happen), else the most named place of the country
+    # the story is about.
+    fallback: dict[str, Any] | None = None
 
     @property
     def home(self) -> str | None:
@@ -149,14 +153,37 @@ def document_countries(text: str, places: list[dict[str, Any]]) -> frozenset[str
     return frozenset(out)
 
 
-def document_places(text: str, places: list[dict[str, Any]]) -> DocumentPlaces:
+def subject_country(places: list[dict[str, Any]], actors: list[dict[str, Any]]) -> str | None:
+    """The country a story is about: the one most named by its places, demonyms and actors
+    of a country ("the Salvadoran army"), each span once; None when none is named."""
+    counts: Counter[str] = Counter()
+    spans: list[tuple[int, int]] = []
+    for p in places:
+        if p.get("country_code"):
+            counts[str(p["country_code"])] += 1
+            spans.append((p["start"], p["end"]))
+    for a in actors:
+        cc = a.get("country")
+        if cc and not any(a["start"] < e and s < a["end"] for s, e in spans):
+            counts[str(cc)] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def document_places(text: str, places: list[dict[str, Any]],
+                    actors: list[dict[str, Any]] | None = None) -> DocumentPlaces:
     countries = document_countries(text, places)
-    found = DocumentPlaces(countries=countries, dateline=dateline_place(text, places),
+    dateline = dateline_place(text, places)
+    found = DocumentPlaces(countries=countries, dateline=dateline,
                            dominant=dominant_place(places, countries)
                            or dominant_place(places))
     mentions = Counter(str(p["country_code"]) for p in places if p.get("country_code"))
     lone = frozenset(code for code, n in mentions.items() if n == 1 and code != found.home)
-    return replace(found, lone=lone)
+    fallback = dateline
+    if dateline is None:  # "CLANDESTINE, NO DATE --": the country the story is about
+        subject = subject_country(places, actors or [])
+        if subject is not None:
+            fallback = dominant_place(places, frozenset({subject}))
+    return replace(found, lone=lone, fallback=fallback or found.dominant)
 
 
 def _token(doc: Any, place: dict[str, Any]) -> Any:

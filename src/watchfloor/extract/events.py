@@ -25,7 +25,8 @@ How an event is built:
    with a parse, places of the trigger's own clause first, then of the clauses it depends
    on, then of other clauses in the report's home country; names that only qualify a noun
    ("U.S. authorities") are skipped. Else the location of the violent event before it, else
-   the dateline's place, else the document's dominant place. Demonyms are never locations.
+   the dateline's place, else the most named place of the country the story is about
+   (``subject_country``: its places, demonyms and actors). Demonyms are never locations.
 5. ``date``: the most precise resolved date of the sentence, else the publication date with
    ``assumed`` true (see :func:`watchfloor.extract.dates.event_date_for`).
 6. Counts: quantities of the sentence whose ``of`` is killed (``fatalities``), injured
@@ -297,7 +298,7 @@ def extract_events(
     triggers = [t for t in find_triggers(text, sentences=sentences, doc=doc)
                 if not _is_statistic(text, t, sentences[t.sentence][0])
                 and not _is_generic(text, t, sentences[t.sentence][0])]
-    geography = document_places(text, places)
+    geography = document_places(text, places, actors)
     previous: dict[str, Any] | None = None  # the location of the last violent event
     parse_doc = doc if _usable_doc(doc, text) else None
     events: list[dict[str, Any]] = []
@@ -314,7 +315,7 @@ def extract_events(
                                           forces_hit=bool(lex.SECURITY_FORCES.search(hit)))
         place = place_for(text, sent, (primary.start, primary.end), places, geography,
                           doc=parse_doc)
-        location = place or previous or geography.dateline or geography.dominant
+        location = place or previous or geography.fallback
         if classes & lex.VIOLENT:
             previous = location
         perps = [a for a in args if a.role == "perpetrator"]
