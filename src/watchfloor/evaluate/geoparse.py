@@ -31,7 +31,7 @@ from watchfloor.extract.places import (
     PlaceContext,
     clean_text,
     place_dict,
-    places_from_entities,
+    places_from_mentions,
 )
 from watchfloor.extract.places_home import ReportAreas, SourceProfile
 from watchfloor.extract.places_recognise import EntitySpan, Mention, doc_spans, recognise
@@ -293,13 +293,17 @@ def run_geoparse_eval(
     started = time.perf_counter()
     texts: Iterable[str] = (clean_text(d.text) for d in docs)
     entities: list[list[EntitySpan]] = []
+    recognised: list[list[Mention]] = []
     predictions: list[list[dict[str, Any]]] = []
     # Streamed: with n_process > 1 the workers run NER while this process resolves.
     for d, parsed in zip(docs, nlp.pipe(texts, n_process=n_process, batch_size=BATCH_SIZE),
                          strict=True):
         ents = doc_spans(parsed)
         entities.append(ents)
-        predictions.append(places_from_entities(clean_text(d.text), ents, gazetteer=gazetteer,
+        text = clean_text(d.text)
+        recognised.append(recognise(text, ents, gazetteer=gazetteer,
+                                    demonyms=context.demonyms))
+        predictions.append(places_from_mentions(text, recognised[-1], gazetteer=gazetteer,
                                                 context=context))
     contexts = [context] * len(docs)
     if source_context:
@@ -307,9 +311,9 @@ def run_geoparse_eval(
         # from the first-pass places of the source's other documents (places_home).
         contexts = home_contexts(docs, predictions, context)
         predictions = [
-            places_from_entities(clean_text(d.text), ents, gazetteer=gazetteer, context=c)
+            places_from_mentions(clean_text(d.text), found, gazetteer=gazetteer, context=c)
             if c is not context else preds
-            for d, ents, c, preds in zip(docs, entities, contexts, predictions, strict=True)
+            for d, found, c, preds in zip(docs, recognised, contexts, predictions, strict=True)
         ]
     seconds = time.perf_counter() - started
     gold_resolutions = [

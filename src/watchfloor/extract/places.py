@@ -15,12 +15,13 @@ the output. Extra fields beyond the contract: ``place_id`` ("geonames:<id>" or
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from watchfloor.extract.places_home import HomeArea
 from watchfloor.extract.places_recognise import (
     EntitySpan,
+    Mention,
     doc_spans,
     is_all_caps,
     ner_spans,
@@ -96,6 +97,19 @@ def places_from_entities(
 ) -> list[dict[str, Any]]:
     """The model-free core: recognition over given NER spans, resolution, output."""
     mentions = recognise(text, entities, gazetteer=gazetteer, demonyms=context.demonyms)
+    return places_from_mentions(text, mentions, gazetteer=gazetteer, context=context)
+
+
+def places_from_mentions(
+    text: str,
+    mentions: list[Mention],
+    *,
+    gazetteer: Gazetteer,
+    context: PlaceContext = PlaceContext(),
+) -> list[dict[str, Any]]:
+    """Resolution and output for mentions already recognised (``recognise``): a second
+    resolution with more context (a source's home area) need not recognise again."""
+    mentions = [replace(m) for m in mentions]  # resolution marks parents on its mentions
     resolutions = resolve(
         text, mentions, gazetteer=gazetteer, publisher_countries=context.publisher_countries,
         home=context.home,

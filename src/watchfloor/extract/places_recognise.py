@@ -103,10 +103,11 @@ def _common_word(word: str) -> bool:
     return key in _COMMON_CAPITALISED or key in STOP_WORDS
 
 
-def _all_common(words: list[re.Match[str]]) -> bool:
-    """A run of common words is no name, though its letters may spell one: "TO GO" is not
-    Togo, "AND A" not Anda (name keys drop the spaces that tell them apart)."""
-    return all(_common_word(w.group()) for w in words)
+def _common_flags(words: list[re.Match[str]]) -> list[bool]:
+    """Which words are common; a run of common words is no name, though its letters may
+    spell one: "TO GO" is not Togo, "AND A" not Anda (name keys drop the spaces that tell
+    them apart)."""
+    return [_common_word(w.group()) for w in words]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -171,12 +172,6 @@ def _top_quality_strong(cands: list[Candidate]) -> bool:
     )
 
 
-def _stem_of(stem: str, key: str) -> bool:
-    """True when a demonym stem is the name ``key`` but for a short ending ("colomb" of
-    "colombia", "ital" of "italy"); "christ" (of "Christian") is not "Christmas Island"."""
-    return key.startswith(stem) and len(key) - len(stem) <= MAX_DEMONYM_REMAINDER
-
-
 def demonym_country(word: str, gazetteer: Gazetteer) -> str | None:
     """Country code a demonym stands for, by the curated table then the suffix rule."""
     found = gazetteer.demonym_country(word)
@@ -188,9 +183,12 @@ def demonym_country(word: str, gazetteer: Gazetteer) -> str | None:
     for suffix in DEMONYM_SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= MIN_DEMONYM_STEM:
             stem = key[: -len(suffix)]
-            matches = {cc for cc, ckey in gazetteer.country_keys() if _stem_of(stem, ckey)}
-            if len(matches) == 1:
-                return matches.pop()
+            # the stem is a country's name but for a short ending ("colomb" of "colombia",
+            # "ital" of "italy"); "christ" (of "Christian") is not "Christmas Island"
+            matches = gazetteer.stem_index("country", max_remainder=MAX_DEMONYM_REMAINDER)
+            found_cc = matches.get(stem, frozenset())
+            if len(found_cc) == 1:
+                return str(next(iter(found_cc)))
     return None
 
 
@@ -202,9 +200,10 @@ def demonym_region(word: str, gazetteer: Gazetteer) -> int | None:
     for suffix in DEMONYM_SUFFIXES:
         if key.endswith(suffix) and len(key) - len(suffix) >= MIN_DEMONYM_STEM:
             stem = key[: -len(suffix)]
-            matches = {pid for pid, rkey in gazetteer.region_keys() if _stem_of(stem, rkey)}
-            if len(matches) == 1:
-                return matches.pop()
+            regions = gazetteer.stem_index("region", max_remainder=MAX_DEMONYM_REMAINDER)
+            found_id = regions.get(stem, frozenset())
+            if len(found_id) == 1:
+                return int(next(iter(found_id)))
     return None
 
 
@@ -241,13 +240,14 @@ def recase(text: str, gazetteer: Gazetteer) -> str:
         return text
     chars = list(lowered)
     words = list(_WORD.finditer(lowered))
+    common = _common_flags(words)
     i = 0
     while i < len(words):
         matched = 0
         for n in range(min(MAX_SCAN_WORDS, len(words) - i), 0, -1):
             first, last = words[i], words[i + n - 1]
             phrase = lowered[first.start():last.end()]
-            if _all_common(words[i:i + n]):
+            if all(common[i:i + n]):
                 continue
             if _strong(gazetteer.lookup(phrase, fuzzy=False)):
                 matched = n
@@ -388,6 +388,7 @@ def _scan(text: str, taken: list[tuple[int, int]], gazetteer: Gazetteer) -> list
     index = _SpanIndex(taken)
     found: list[Mention] = []
     words = [w for w in _WORD.finditer(text) if w.group()[0].isupper()]
+    common = _common_flags(words)
     i = 0
     while i < len(words):
         matched = 0
@@ -397,7 +398,7 @@ def _scan(text: str, taken: list[tuple[int, int]], gazetteer: Gazetteer) -> list
                 continue
             start, end = trim_span(text, first.start(), last.end())
             phrase = text[start:end]
-            if _all_common(words[i:i + n]):
+            if all(common[i:i + n]):
                 continue
             if len(name_key(phrase)) < 3 or index.overlaps(start, end):
                 continue

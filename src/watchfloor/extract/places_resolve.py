@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from watchfloor.extract.places_context import (
@@ -363,16 +364,27 @@ def resolve(
             continue
         cities = [c for c in q.candidates if c.kind == "city"]
         regions = [c for c in q.candidates if c.kind in ("admin1", "admin2")]
-        capitals = [c for c in cities if c.population >= SEAT_MIN_POPULATION
-                    and prominent_capital(c, gazetteer)]
+        if not regions:
+            continue
+        capitals = {c.id for c in cities if c.population >= SEAT_MIN_POPULATION
+                    and prominent_capital(c, gazetteer)}
+        # a seat lies in its region's country: only namesakes of one country are compared
+        regions_in: dict[str | None, list[Candidate]] = defaultdict(list)
+        cities_in: dict[str | None, list[Candidate]] = defaultdict(list)
+        for r in regions:
+            regions_in[r.country_code].append(r)
+        for city in cities:
+            cities_in[city.country_code].append(city)
         for j, c in enumerate(q.candidates):
-            if c.kind == "city" and regions and (
-                    c in capitals or any(is_seat(c, r) for r in regions)):
+            if c.kind == "city" and (c.id in capitals or any(
+                    is_seat(c, r) for r in regions_in.get(c.country_code, ()))):
                 row[j] += SEAT_CITY_BONUS
-            elif c in regions and any(is_seat(city, c) for city in cities):
+            elif c.kind not in ("admin1", "admin2"):
+                continue
+            elif any(is_seat(city, c) for city in cities_in.get(c.country_code, ())):
                 row[j] -= SEAT_MARGIN - SEAT_CITY_BONUS
                 seat_regions.add(c.id)
-            elif c in regions and capitals:
+            elif capitals:
                 row[j] -= SEAT_MARGIN - SEAT_CITY_BONUS
 
     def pick(scores_by_mention: list[list[float]]) -> list[int]:

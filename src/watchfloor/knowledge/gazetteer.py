@@ -261,6 +261,20 @@ class Gazetteer:
             ]
         return self._cached(("country_keys",), compute)
 
+    def stem_index(self, which: str, *, max_remainder: int) -> dict[str, frozenset[str | int]]:
+        """For ``which`` = "country" (codes) or "region" (place ids): every key of
+        :meth:`country_keys` / :meth:`region_keys` with 0 to ``max_remainder`` trailing
+        letters removed, mapped to what carries it ("colomb" -> {"CO"}): the demonym suffix
+        rule's lookups, one dict access each."""
+        def compute() -> dict[str, frozenset[str | int]]:
+            pairs = self.country_keys() if which == "country" else self.region_keys()
+            index: dict[str, set[str | int]] = {}
+            for value, key in pairs:
+                for cut in range(min(max_remainder, len(key) - 1) + 1):
+                    index.setdefault(key[:len(key) - cut], set()).add(value)
+            return {k: frozenset(v) for k, v in index.items()}
+        return self._cached(("stem_index", which, str(max_remainder)), compute)
+
     def region_keys(self) -> list[tuple[int, str]]:
         """(place id, name key) of every first-level region and continent, by their primary
         and curated names (for the demonym suffix rule)."""
