@@ -1,10 +1,12 @@
 # Sourced by the set-up scripts: make .venv and install watchfloor into it, once per change
-# of pyproject.toml (a stamp file remembers what was installed).
+# of pyproject.toml (a stamp file remembers what was installed). The optional dependencies
+# to add come from WATCHFLOOR_SETUP_EXTRAS (scripts/test sets "test"), never from the
+# arguments, which belong to the script that sources this one (scripts/demo --no-serve).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
-EXTRAS="${1:-}"
+EXTRAS="${WATCHFLOOR_SETUP_EXTRAS:-}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
   .venv/bin/python -m pip install --quiet --upgrade pip
