@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, literal, select
 
 from watchfloor.analyse.embeddings import embedding_index
 from watchfloor.analyse.precision import geo_precision
@@ -43,6 +43,10 @@ SIMILARITY_WEIGHT = 6.0
 # Most similar reports considered, before combining with the other signals.
 SIMILAR_CANDIDATES = 50
 RELATED_LIMIT = 8
+# Reports taken as candidates from each kind of shared name (actors, places), by score.
+SHARED_CANDIDATES = 100
+# Ids per IN (...) list when summing the shared names of the candidates.
+_IN_BATCH = 500
 # A name in more than COMMON_SHARE of the reports (and more than COMMON_MIN_DOCUMENTS of
 # them) is too common to find related reports by (see common_share_limit).
 COMMON_SHARE = 0.05
@@ -111,44 +115,22 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     in more than a twentieth of them find no related reports at all (common_share_limit)."""
     found: dict[str, _Related] = defaultdict(_Related)
     n_documents = db.read(select(func.count().label("n")).select_from(_D))[0]["n"]
-    mine_actors = (
-        select(_AM.c.actor_id).where(_AM.c.doc_id == doc_id, _AM.c.actor_id.is_not(None))
-    )
-    actor_df = _frequencies(db, _AM.c.actor_id, _AM.c.doc_id, mine_actors)
     common = common_share_limit(n_documents)
-    for r in db.read(
-        select(_AM.c.doc_id, _AM.c.actor_id, func.max(_A.c.name).label("name"))
-        .select_from(_AM.join(_A, _A.c.actor_id == _AM.c.actor_id))
-        .where(_AM.c.actor_id.in_([a for a, n in actor_df.items() if n <= common]),
-               _AM.c.doc_id != doc_id)
-        .group_by(_AM.c.doc_id, _AM.c.actor_id)
-        .order_by(_AM.c.doc_id, _AM.c.actor_id)
-        .limit(2000)
-    ):
-        item = found[r["doc_id"]]
-        weight = specificity(actor_df.get(r["actor_id"], 1), n_documents)
-        item.score += _RELATED_WEIGHTS["actor"] * weight
-        item.actors.append((weight, r["name"]))
-    mine_places = (
-        select(_PM.c.place_id).where(_PM.c.doc_id == doc_id, _PM.c.place_id.is_not(None))
-    )
-    place_df = _frequencies(db, _PM.c.place_id, _PM.c.doc_id, mine_places)
-    for r in db.read(
-        select(_PM.c.doc_id, _PM.c.place_id, func.max(_P.c.name).label("name"),
-               func.max(_P.c.feature_code).label("feature_code"))
-        .select_from(_PM.join(_P, _P.c.place_id == _PM.c.place_id))
-        .where(_PM.c.place_id.in_([p for p, n in place_df.items() if n <= common]),
-               _PM.c.doc_id != doc_id)
-        .group_by(_PM.c.doc_id, _PM.c.place_id)
-        .order_by(_PM.c.doc_id, _PM.c.place_id)
-        .limit(2000)
-    ):
-        item = found[r["doc_id"]]
-        town = geo_precision(r["feature_code"]) < 3
-        weight = specificity(place_df.get(r["place_id"], 1), n_documents)
-        weight *= 1.0 if town else _RELATED_WEIGHTS["broad_place"]
-        item.score += _RELATED_WEIGHTS["place"] * weight
-        item.places.append((weight, r["name"]))
+    shared = [
+        _Shared(kind="actor", mentions=_AM, key=_AM.c.actor_id, names=_A,
+                name_key=_A.c.actor_id, weights=_actor_weights(db, doc_id, n_documents, common)),
+        _Shared(kind="place", mentions=_PM, key=_PM.c.place_id, names=_P,
+                name_key=_P.c.place_id, weights=_place_weights(db, doc_id, n_documents, common)),
+    ]
+    # Candidates: the reports sharing the most (weighted) names, then every signal's; their
+    # shared-name scores are then summed exactly, and names read for the reasons only for
+    # the reports shown (a report naming common places shares them with thousands).
+    top: list[dict[str, float]] = []  # per kind: the best candidates' shared-name scores
+    for sh in shared:
+        rows = db.read(_shared_scores(sh, doc_id).limit(SHARED_CANDIDATES))
+        top.append({r["doc_id"]: float(r["score"]) for r in rows})
+        for r in rows:
+            found.setdefault(r["doc_id"], _Related())
     other = _E.alias("other")
     for r in db.read(
         select(other.c.doc_id, _E.c.event_type, _E.c.sub_event_type, _E.c.start_date,
@@ -184,7 +166,18 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     for near in db.near_duplicates_of(doc_id):
         found[near].near_duplicate = True
         found[near].score += _RELATED_WEIGHTS["near_duplicate"]
+    for sh, scores in zip(shared, top, strict=True):
+        for other_id, score in scores.items():
+            found[other_id].score += score
+        if len(scores) < SHARED_CANDIDATES:
+            continue  # every report sharing one of these names is already scored
+        rest = sorted(d for d in found if d not in scores)
+        for start in range(0, len(rest), _IN_BATCH):
+            for r in db.read(_shared_scores(sh, doc_id, among=rest[start:start + _IN_BATCH])):
+                found[r["doc_id"]].score += float(r["score"])
     best = sorted(found, key=lambda d: (-found[d].score, d))[:limit]
+    for sh in shared:
+        _add_reasons(db, sh, doc_id, best, found)
     docs = {d.doc_id: d for d in db.get_documents(best)}
     return [
         {"doc_id": d, "title": docs[d].title, "published": _iso(docs[d].published),
@@ -194,6 +187,67 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
         for d in best
         if d in docs
     ]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """One kind of name two reports may share: its mention table, key, name table, and the
+    weight of sharing each of this report's names (rare names, towns weigh more)."""
+
+    kind: str  # actor | place
+    mentions: Any
+    key: Any
+    names: Any
+    name_key: Any
+    weights: dict[str, float]
+
+
+def _actor_weights(db: Database, doc_id: str, n_documents: int, common: int) -> dict[str, float]:
+    mine = select(_AM.c.actor_id).where(_AM.c.doc_id == doc_id, _AM.c.actor_id.is_not(None))
+    df = _frequencies(db, _AM.c.actor_id, _AM.c.doc_id, mine)
+    return {a: _RELATED_WEIGHTS["actor"] * specificity(n, n_documents)
+            for a, n in df.items() if n <= common}
+
+
+def _place_weights(db: Database, doc_id: str, n_documents: int, common: int) -> dict[str, float]:
+    mine = select(_PM.c.place_id).where(_PM.c.doc_id == doc_id, _PM.c.place_id.is_not(None))
+    df = _frequencies(db, _PM.c.place_id, _PM.c.doc_id, mine)
+    kept = [p for p, n in df.items() if n <= common]
+    codes = {r["place_id"]: r["feature_code"] for r in db.read(
+        select(_P.c.place_id, _P.c.feature_code).where(_P.c.place_id.in_(kept)))} if kept else {}
+    return {p: _RELATED_WEIGHTS["place"] * specificity(df[p], n_documents)
+            * (1.0 if geo_precision(codes.get(p)) < 3 else _RELATED_WEIGHTS["broad_place"])
+            for p in kept}
+
+
+def _shared_scores(sh: _Shared, doc_id: str, *, among: list[str] | None = None) -> Any:
+    """Per other report: the summed weights of this report's names it shares, best first."""
+    query = select(sh.mentions.c.doc_id, sh.key.label("key")).where(
+        sh.key.in_(list(sh.weights)), sh.mentions.c.doc_id != doc_id)
+    if among is not None:
+        query = query.where(sh.mentions.c.doc_id.in_(among))
+    pairs = query.distinct().subquery()
+    weight = case({k: literal(w) for k, w in sh.weights.items()}, value=pairs.c.key,
+                  else_=literal(0.0)) if sh.weights else literal(0.0)
+    score = func.sum(weight).label("score")
+    return (select(pairs.c.doc_id, score).group_by(pairs.c.doc_id)
+            .order_by(score.desc(), pairs.c.doc_id))
+
+
+def _add_reasons(db: Database, sh: _Shared, doc_id: str, shown: list[str],
+                 found: dict[str, _Related]) -> None:
+    """The names each shown report shares with this one, for its reasons."""
+    if not shown or not sh.weights:
+        return
+    for r in db.read(
+        select(sh.mentions.c.doc_id, sh.key.label("key"), func.max(sh.names.c.name).label("name"))
+        .select_from(sh.mentions.join(sh.names, sh.name_key == sh.key))
+        .where(sh.key.in_(list(sh.weights)), sh.mentions.c.doc_id.in_(shown))
+        .group_by(sh.mentions.c.doc_id, sh.key)
+    ):
+        item = found[r["doc_id"]]
+        names = item.actors if sh.kind == "actor" else item.places
+        names.append((sh.weights[r["key"]], r["name"]))
 
 
 def _rounded(value: float | None) -> float | None:
