@@ -76,28 +76,60 @@ def shingles(text: str) -> set[bytes]:
     }
 
 
+def _shingle_hashes(text: str) -> np.ndarray:
+    """CRC-32 of every word 5-shingle, as ``shingles`` spells them, without building them:
+    the words are joined once and each shingle is a slice of that buffer (a repeated
+    shingle repeats its hash, which leaves the MinHash minimum unchanged)."""
+    words = _WORDS.findall(text.lower())
+    if len(words) < SHINGLE_WORDS:
+        return np.fromiter((zlib.crc32(g) for g in shingles(text)), dtype=np.uint64)
+    joined = " ".join(words)
+    buffer = joined.encode("utf-8")
+    if len(buffer) == len(joined):  # ASCII: characters are bytes
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    else:
+        lengths = np.fromiter((len(w.encode("utf-8")) for w in words), dtype=np.int64,
+                              count=len(words))
+    starts = np.zeros(len(words), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    ends = starts + lengths
+    view = memoryview(buffer)
+    count = len(words) - SHINGLE_WORDS + 1
+    begin, finish = starts[:count].tolist(), ends[SHINGLE_WORDS - 1 :].tolist()
+    crc32 = zlib.crc32
+    return np.fromiter(
+        (crc32(view[b:e]) for b, e in zip(begin, finish, strict=True)),
+        dtype=np.uint64,
+        count=count,
+    )
+
+
 def signature(text: str) -> Signature | None:
     """MinHash signature of a text; None for a text without words."""
-    grams = shingles(text)
-    if not grams:
-        return None
     # CRC-32 of each shingle: stable across processes and platforms (unlike hash()),
     # and a C call per shingle instead of a cryptographic digest.
-    hashes = np.fromiter((zlib.crc32(g) for g in grams), dtype=np.uint64, count=len(grams))
+    hashes = _shingle_hashes(text)
+    if not len(hashes):
+        return None
     a, b = _permutations()
     # uint64 arithmetic wraps modulo 2^64, which is exactly what multiply-shift needs.
-    permuted = (np.outer(hashes, a) + b) >> _SHIFT
+    permuted = np.multiply.outer(hashes, a)
+    permuted += b
+    permuted >>= _SHIFT
     values = permuted.min(axis=0)
     return Signature(values=values, buckets=_buckets(values))
 
 
 def _buckets(values: np.ndarray) -> tuple[tuple[int, int], ...]:
-    out = []
-    for band in range(BANDS):
-        chunk = values[band * ROWS : (band + 1) * ROWS].astype("<u8").tobytes()
-        digest = hashlib.blake2b(chunk, digest_size=8).digest()
-        out.append((band, int.from_bytes(digest, "little", signed=True)))  # fits BIGINT
-    return tuple(out)
+    data = values.astype("<u8").tobytes()
+    size = ROWS * 8
+    blake2b = hashlib.blake2b
+    return tuple(
+        # signed 64-bit: fits BIGINT
+        (band, int.from_bytes(blake2b(data[band * size : (band + 1) * size],
+                                      digest_size=8).digest(), "little", signed=True))
+        for band in range(BANDS)
+    )
 
 
 def signature_from_bytes(data: bytes) -> np.ndarray:
