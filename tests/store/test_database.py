@@ -246,3 +246,47 @@ def test_bad_urls_give_clear_errors(tmp_path) -> None:  # type: ignore[no-untype
     blocker.write_text("x")
     with pytest.raises(DatabaseError, match="cannot create the folder"):
         Database.open(f"sqlite:///{blocker}/sub/db.sqlite")
+
+
+def test_a_write_transaction_belongs_to_its_thread(db: Database) -> None:
+    """The web server shares one Database between threads: a transaction open in one
+    thread is not joined by another thread's reads (which must not see its writes)."""
+    doc = REPORTS[0]
+    inside, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            with db.transaction():
+                db.add_document(doc)
+                inside.set()
+                release.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+            inside.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert inside.wait(10)
+        assert db.get_document(doc.doc_id) is None  # not committed yet
+    finally:
+        release.set()
+        thread.join(10)
+    assert not errors
+    assert db.get_document(doc.doc_id) is not None
+
+
+def test_reading_groups_reads_on_one_connection(db: Database) -> None:
+    for doc in REPORTS[:2]:
+        db.add_document(doc)
+    with db.reading():
+        with db._connection() as first:
+            pass
+        assert db.get_document(REPORTS[0].doc_id) is not None
+        with db._connection() as again:
+            assert again is first
+        with db.reading():  # nested: the same snapshot
+            assert db.get_document(REPORTS[1].doc_id) is not None
+        db.add_document(make_doc("A third report written inside a read snapshot."))
+    assert db.stats().documents == 3

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -169,7 +170,9 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._conn: Connection | None = None
+        # The open write transaction and the open read snapshot, per thread: one Database
+        # serves the web server's threads, and a connection is never shared between them.
+        self._local = threading.local()
         # Whether the schema has the data_version row that every write transaction bumps.
         self._versioned = False
 
@@ -268,11 +271,37 @@ class Database:
             finally:
                 self._conn = None
 
+    @property
+    def _conn(self) -> Connection | None:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        return conn
+
+    @_conn.setter
+    def _conn(self, conn: Connection | None) -> None:
+        self._local.conn = conn
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Group reads: every read inside runs on one connection and one transaction, so a
+        page made of a dozen queries pays for one BEGIN and sees one state of the data.
+        Writes inside still take their own write transaction."""
+        if self._conn is not None or getattr(self._local, "reader", None) is not None:
+            yield
+            return
+        with self.engine.begin() as conn:
+            self._local.reader = conn
+            try:
+                yield
+            finally:
+                self._local.reader = None
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[Connection]:
-        """For reads: the open transaction's connection, or a short one of its own."""
-        if self._conn is not None:
-            yield self._conn
+        """For reads: the open transaction's (or read snapshot's) connection, or a short
+        one of its own."""
+        conn = self._conn if self._conn is not None else getattr(self._local, "reader", None)
+        if conn is not None:
+            yield conn
         else:
             with self.engine.begin() as conn:
                 yield conn
@@ -531,6 +560,13 @@ class Database:
         selects from the schema and runs them here, on either backend."""
         with self._connection() as conn:
             return [dict(r) for r in conn.execute(statement).mappings()]
+
+    def read_tuples(self, statement: Executable) -> list[tuple[Any, ...]]:
+        """Like :meth:`read`, with rows as plain tuples in the statement's column order:
+        for the analysis layer's bulk reads (hundreds of thousands of rows), where a dict
+        per row would cost more than the query."""
+        with self._connection() as conn:
+            return [tuple(r) for r in conn.execute(statement)]
 
     # -- extraction results -------------------------------------------------------------------
 

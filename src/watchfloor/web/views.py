@@ -44,9 +44,14 @@ def twin(path: str, template: str, *, title: str) -> Callable[[View], View]:
     """Register a view as ``GET /api/v1{path}`` (JSON) and ``GET {path}`` (HTML)."""
 
     def register(view: View) -> View:
+        def gather(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
+            # All of a page's queries on one connection, in one read transaction.
+            with kwargs["request"].app.state.db.reading():
+                return view(*args, **kwargs)
+
         @functools.wraps(view)
         def as_json(*args: Any, **kwargs: Any) -> dict[str, Any]:
-            data = view(*args, **kwargs)
+            data = gather(*args, **kwargs)
             if data is None:
                 raise HTTPException(status_code=404, detail=f"not found: {path}")
             return data
@@ -54,7 +59,7 @@ def twin(path: str, template: str, *, title: str) -> Callable[[View], View]:
         @functools.wraps(view)
         def as_html(*args: Any, **kwargs: Any) -> Response:
             request: Request = kwargs["request"]
-            data = view(*args, **kwargs)
+            data = gather(*args, **kwargs)
             if data is None:
                 raise HTTPException(status_code=404, detail="Nothing here by that name.")
             render = request.app.state.render
