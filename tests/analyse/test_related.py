@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from test_embeddings import make_doc
 
+from watchfloor.analyse import related
 from watchfloor.analyse.embeddings import Embedder, embed_documents
 from watchfloor.analyse.related import related_documents, similarity_score, specificity
 from watchfloor.store import Database
@@ -125,3 +126,29 @@ def test_weights() -> None:
     assert specificity(2, 100) > 0.8 > 0.1 > specificity(90, 100)
     assert similarity_score(0.45) == 0.0
     assert 0 < similarity_score(0.55) < similarity_score(0.9)
+
+
+def test_in_memory_and_sql_scoring_agree(
+    related_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_memory = related_documents(related_db, BASE.doc_id)
+    cached = related._POSTINGS[related_db]
+    assert cached["actor"][1] is not None and cached["place"][1] is not None  # memory path
+    monkeypatch.setattr(related, "POSTINGS_MAX_PAIRS", 0)
+    related._POSTINGS.clear()
+    in_sql = related_documents(related_db, BASE.doc_id)
+    assert related._POSTINGS[related_db]["actor"][1] is None  # SQL path this time
+    assert in_memory == in_sql and in_memory
+
+
+def test_shared_names_follow_new_extractions(related_db: Database) -> None:
+    before = {r["doc_id"]: r["reasons"] for r in related_documents(related_db, BASE.doc_id)}
+    assert not any(x.startswith("shares actors") for x in before.get(PARAPHRASE.doc_id, []))
+    related_db.save_extraction(
+        PARAPHRASE.doc_id,
+        {"places": [], "events": [], "dates": [], "quantities": [], "quotes": [],
+         "errors": [],
+         "actors": [_span(PARAPHRASE.text, "an Islamist group", **JUND)]},
+        version="test", config={})
+    after = {r["doc_id"]: r["reasons"] for r in related_documents(related_db, BASE.doc_id)}
+    assert "shares actors: Jund al-Khilafah" in after[PARAPHRASE.doc_id]

@@ -16,6 +16,8 @@ Near duplicates (the same story republished) come first.
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +55,9 @@ COMMON_SHARE = 0.05
 COMMON_MIN_DOCUMENTS = 50
 # Names listed in one reason before "and N more".
 _NAMES_SHOWN = 3
+# Up to this many mentions of one kind, the distinct (report, name) pairs are kept in memory
+# per process (see _Postings) and shared names are scored there; above it, in SQL.
+POSTINGS_MAX_PAIRS = 2_000_000
 
 
 @dataclass
@@ -116,17 +121,28 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     found: dict[str, _Related] = defaultdict(_Related)
     n_documents = db.read(select(func.count().label("n")).select_from(_D))[0]["n"]
     common = common_share_limit(n_documents)
+    version = db.data_version()
+    actor_postings = _postings(db, "actor", version)
+    place_postings = _postings(db, "place", version)
     shared = [
         _Shared(kind="actor", mentions=_AM, key=_AM.c.actor_id, names=_A,
-                name_key=_A.c.actor_id, weights=_actor_weights(db, doc_id, n_documents, common)),
+                name_key=_A.c.actor_id,
+                weights=_actor_weights(db, doc_id, n_documents, common, actor_postings)),
         _Shared(kind="place", mentions=_PM, key=_PM.c.place_id, names=_P,
-                name_key=_P.c.place_id, weights=_place_weights(db, doc_id, n_documents, common)),
+                name_key=_P.c.place_id,
+                weights=_place_weights(db, doc_id, n_documents, common, place_postings)),
     ]
     # Candidates: the reports sharing the most (weighted) names, then every signal's; their
     # shared-name scores are then summed exactly, and names read for the reasons only for
     # the reports shown (a report naming common places shares them with thousands).
-    top: list[dict[str, float]] = []  # per kind: the best candidates' shared-name scores
-    for sh in shared:
+    top: list[dict[str, float] | None] = []  # per kind: the candidates' shared-name scores
+    for sh, postings in zip(shared, (actor_postings, place_postings), strict=True):
+        if postings is not None:  # every report sharing a name, scored exactly in memory
+            scores = postings.shared_scores(sh.weights, doc_id)
+            for other_id, score in scores.items():
+                found[other_id].score += score
+            top.append(None)
+            continue
         rows = db.read(_shared_scores(sh, doc_id).limit(SHARED_CANDIDATES))
         top.append({r["doc_id"]: float(r["score"]) for r in rows})
         for r in rows:
@@ -166,7 +182,10 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     for near in db.near_duplicates_of(doc_id):
         found[near].near_duplicate = True
         found[near].score += _RELATED_WEIGHTS["near_duplicate"]
-    for sh, scores in zip(shared, top, strict=True):
+    for sh, sql_scores in zip(shared, top, strict=True):
+        if sql_scores is None:
+            continue
+        scores = sql_scores
         for other_id, score in scores.items():
             found[other_id].score += score
         if len(scores) < SHARED_CANDIDATES:
@@ -202,16 +221,16 @@ class _Shared:
     weights: dict[str, float]
 
 
-def _actor_weights(db: Database, doc_id: str, n_documents: int, common: int) -> dict[str, float]:
-    mine = select(_AM.c.actor_id).where(_AM.c.doc_id == doc_id, _AM.c.actor_id.is_not(None))
-    df = _frequencies(db, _AM.c.actor_id, _AM.c.doc_id, mine)
+def _actor_weights(db: Database, doc_id: str, n_documents: int, common: int,
+                   postings: _Postings | None = None) -> dict[str, float]:
+    df = _document_frequencies(db, doc_id, _AM.c.actor_id, _AM.c.doc_id, postings)
     return {a: _RELATED_WEIGHTS["actor"] * specificity(n, n_documents)
             for a, n in df.items() if n <= common}
 
 
-def _place_weights(db: Database, doc_id: str, n_documents: int, common: int) -> dict[str, float]:
-    mine = select(_PM.c.place_id).where(_PM.c.doc_id == doc_id, _PM.c.place_id.is_not(None))
-    df = _frequencies(db, _PM.c.place_id, _PM.c.doc_id, mine)
+def _place_weights(db: Database, doc_id: str, n_documents: int, common: int,
+                   postings: _Postings | None = None) -> dict[str, float]:
+    df = _document_frequencies(db, doc_id, _PM.c.place_id, _PM.c.doc_id, postings)
     kept = [p for p, n in df.items() if n <= common]
     codes = {r["place_id"]: r["feature_code"] for r in db.read(
         select(_P.c.place_id, _P.c.feature_code).where(_P.c.place_id.in_(kept)))} if kept else {}
@@ -254,9 +273,79 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def _document_frequencies(db: Database, doc_id: str, key: Any, doc: Any,
+                          postings: _Postings | None) -> dict[str, int]:
+    """Reports naming each of this report's names (actors or places), by id."""
+    if postings is not None:
+        return postings.frequencies(doc_id)
+    mine = select(key).where(doc == doc_id, key.is_not(None))
+    return _frequencies(db, key, doc, mine)
+
+
 def _frequencies(db: Database, key: Any, doc: Any, keys: Any) -> dict[str, int]:
     """Documents naming each of ``keys`` (a subquery of ids), by id."""
     n = func.count(distinct(doc)).label("n")
     return {r["key"]: r["n"] for r in db.read(
         select(key.label("key"), n).where(key.in_(keys)).group_by(key)
     )}
+
+
+class _Postings:
+    """Which reports name each actor (or place), in memory: the distinct (name, report)
+    pairs of one mention table, read once per process and again only after the data
+    changed (the database's data version). Scoring a report's shared names is then a few
+    set lookups instead of two SQL aggregations over the mention table; the scores are
+    exact for every report sharing a name, where the SQL path ranks SHARED_CANDIDATES."""
+
+    def __init__(self, pairs: list[tuple[Any, ...]]) -> None:
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.by_doc: dict[str, set[str]] = defaultdict(set)
+        for key, doc in pairs:
+            self.by_key[key].add(doc)
+            self.by_doc[doc].add(key)
+
+    def frequencies(self, doc_id: str) -> dict[str, int]:
+        """Reports naming each of this report's names."""
+        return {key: len(self.by_key[key]) for key in self.by_doc.get(doc_id, ())}
+
+    def shared_scores(self, weights: dict[str, float], doc_id: str) -> dict[str, float]:
+        """Per other report: the summed weights of this report's names it names too."""
+        scores: dict[str, float] = defaultdict(float)
+        for key, weight in weights.items():
+            for other in self.by_key.get(key, ()):
+                if other != doc_id:
+                    scores[other] += weight
+        return scores
+
+
+# Per database and kind: (data version, postings or None when too many pairs).
+_POSTINGS: weakref.WeakKeyDictionary[Database, dict[str, tuple[int, _Postings | None]]] = (
+    weakref.WeakKeyDictionary())
+_POSTINGS_LOCK = threading.Lock()
+
+
+def _postings(db: Database, kind: str, version: int) -> _Postings | None:
+    """The in-memory postings of ``kind`` (actor | place) at this data version, or None
+    when the collection has more than POSTINGS_MAX_PAIRS mentions (or the database keeps no
+    data version, so a change could not be noticed): then SQL scores shared names."""
+    if version == 0:
+        return None
+    cached = _POSTINGS.get(db, {}).get(kind)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    # One thread builds; the others asking meanwhile wait for it instead of each reading
+    # the same hundreds of thousands of rows.
+    with _POSTINGS_LOCK:
+        cached = _POSTINGS.get(db, {}).get(kind)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        table, key = (_AM, _AM.c.actor_id) if kind == "actor" else (_PM, _PM.c.place_id)
+        # Mentions bound the pairs from above, and counting them is cheap.
+        n_mentions = db.read(select(func.count().label("n")).select_from(table))[0]["n"]
+        postings: _Postings | None = None
+        if n_mentions <= POSTINGS_MAX_PAIRS:
+            pairs = db.read_tuples(
+                select(key, table.c.doc_id).where(key.is_not(None)).distinct())
+            postings = _Postings(pairs)
+        _POSTINGS.setdefault(db, {})[kind] = (version, postings)
+    return postings
