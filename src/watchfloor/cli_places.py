@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from watchfloor.cli_common import default_workers
 from watchfloor.config import Settings
 from watchfloor.evaluate.geoparse import format_table, run_geoparse_eval
 from watchfloor.extract.places import PlaceContext, extract_places
@@ -86,7 +87,8 @@ def eval_geoparse(
     limit: Annotated[int | None, typer.Option(help="only the first N documents")] = None,
     country: Annotated[list[str] | None, typer.Option(
         "--country", help="publisher's country (ISO alpha-2) for every document")] = None,
-    n_process: Annotated[int, typer.Option(help="NER worker processes")] = 1,
+    n_process: Annotated[int, typer.Option(
+        min=0, help="NER worker processes (0 = one per core)")] = 0,
     gazetteer: Annotated[Path | None, typer.Option(help="gazetteer file")] = None,
     source_context: Annotated[bool, typer.Option(
         "--source-context/--no-source-context",
@@ -113,7 +115,8 @@ def eval_geoparse(
     gaz = _gazetteer(gazetteer)
     context = PlaceContext(publisher_countries=tuple(c.upper() for c in country or ()))
     results = [run_geoparse_eval(f, gazetteer=gaz, limit=limit, context=context,
-                                 n_process=n_process, source_context=source_context)
+                                 n_process=n_process or default_workers(),
+                                 source_context=source_context)
                for f in files]
     typer.echo(json.dumps(results, indent=2) if as_json else format_table(results))
 
