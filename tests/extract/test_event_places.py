@@ -126,3 +126,21 @@ def test_without_a_dateline_place_an_event_falls_back_to_the_story_country() -> 
               _place(filed, "VARGAS", country="VE", code="ADM1")]
     fallback = document_places(filed, places, []).fallback
     assert fallback is not None and fallback["text"] == "SAN SALVADOR"
+
+
+def test_a_correspondents_dateline_gives_way_to_the_story_country() -> None:
+    # Filed from San Jose about Guatemala, which is named three times to Costa Rica's once
+    # (the dateline): events with no place of their own happened in Guatemala.
+    text = ("SAN JOSE, 3 FEB 90 (ACAN) -- Guatemalan soldiers clashed with rebels in "
+            "Quetzaltenango on Friday, and the army said Quetzaltenango was quiet again. "
+            "The attack was the third this month, officials said.")
+    places = [_place(text, "SAN JOSE", country="CR", code="PPLC"),
+              _place(text, "Quetzaltenango", country="GT", code="PPLA"),
+              _place(text, "Quetzaltenango", country="GT", code="PPLA", nth=1)]
+    actors = [{"start": text.index("Guatemalan soldiers"), "end": text.index(" clashed"),
+               "text": "Guatemalan soldiers", "country": "GT"}]
+    fallback = document_places(text, places, actors).fallback
+    assert fallback is not None and fallback["text"] == "Quetzaltenango"
+    # named only as often as the dateline's country, the dateline still wins
+    fallback = document_places(text, places[:2], []).fallback
+    assert fallback is not None and fallback["text"] == "SAN JOSE"

@@ -73,6 +73,9 @@ _NAMED_AREA_KINDS = frozenset({"country", "admin1"})
 # Characters from the start of a text within which a dateline ends ("LIMA, 10 JAN 90 --").
 DATELINE_CHARS = 120
 _DATELINE_END = re.compile(r"\s(?:--|—|–)\s|\)\s+-\s")
+# A story whose country is named this many times as often as the dateline's is about that
+# country, wherever it was filed from.
+SUBJECT_OVER_DATELINE = 2
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,11 @@ def document_countries(text: str, places: list[dict[str, Any]]) -> frozenset[str
 def subject_country(places: list[dict[str, Any]], actors: list[dict[str, Any]]) -> str | None:
     """The country a story is about: the one most named by its places, demonyms and actors
     of a country ("the Salvadoran army"), each span once; None when none is named."""
+    counts = _country_mentions(places, actors)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _country_mentions(places: list[dict[str, Any]], actors: list[dict[str, Any]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     spans: list[tuple[int, int]] = []
     for p in places:
@@ -166,7 +174,7 @@ def subject_country(places: list[dict[str, Any]], actors: list[dict[str, Any]]) 
         cc = a.get("country")
         if cc and not any(a["start"] < e and s < a["end"] for s, e in spans):
             counts[str(cc)] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    return counts
 
 
 def document_places(text: str, places: list[dict[str, Any]],
@@ -179,10 +187,16 @@ def document_places(text: str, places: list[dict[str, Any]],
     mentions = Counter(str(p["country_code"]) for p in places if p.get("country_code"))
     lone = frozenset(code for code, n in mentions.items() if n == 1 and code != found.home)
     fallback = dateline
+    subject = subject_country(places, actors or [])
     if dateline is None:  # "CLANDESTINE, NO DATE --": the country the story is about
-        subject = subject_country(places, actors or [])
         if subject is not None:
             fallback = dominant_place(places, frozenset({subject}))
+    elif subject is not None and subject != dateline["country_code"]:
+        # A correspondent's dateline ("SAN JOSE, 3 JAN 90 --" over a story about
+        # Guatemala): the story's country wins when named at least twice as often.
+        named = _country_mentions(places, actors or [])
+        if named[subject] >= SUBJECT_OVER_DATELINE * named[str(dateline["country_code"])]:
+            fallback = dominant_place(places, frozenset({subject})) or dateline
     return replace(found, lone=lone, fallback=fallback or found.dominant)
 
 
