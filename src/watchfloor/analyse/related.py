@@ -182,15 +182,14 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     for near in db.near_duplicates_of(doc_id):
         found[near].near_duplicate = True
         found[near].score += _RELATED_WEIGHTS["near_duplicate"]
-    for sh, sql_scores in zip(shared, top, strict=True):
-        if sql_scores is None:
+    for sh, candidates in zip(shared, top, strict=True):
+        if candidates is None:  # scored in memory above
             continue
-        scores = sql_scores
-        for other_id, score in scores.items():
+        for other_id, score in candidates.items():
             found[other_id].score += score
-        if len(scores) < SHARED_CANDIDATES:
+        if len(candidates) < SHARED_CANDIDATES:
             continue  # every report sharing one of these names is already scored
-        rest = sorted(d for d in found if d not in scores)
+        rest = sorted(d for d in found if d not in candidates)
         for start in range(0, len(rest), _IN_BATCH):
             for r in db.read(_shared_scores(sh, doc_id, among=rest[start:start + _IN_BATCH])):
                 found[r["doc_id"]].score += float(r["score"])

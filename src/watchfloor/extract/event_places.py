@@ -187,16 +187,17 @@ def document_places(text: str, places: list[dict[str, Any]],
     mentions = Counter(str(p["country_code"]) for p in places if p.get("country_code"))
     lone = frozenset(code for code, n in mentions.items() if n == 1 and code != found.home)
     fallback = dateline
-    subject = subject_country(places, actors or [])
+    named = _country_mentions(places, actors or [])
+    subject = named.most_common(1)[0][0] if named else None  # as subject_country
     if dateline is None:  # "CLANDESTINE, NO DATE --": the country the story is about
         if subject is not None:
             fallback = dominant_place(places, frozenset({subject}))
-    elif subject is not None and subject != dateline["country_code"]:
+    elif subject is not None and subject != dateline["country_code"] and (
+        named[subject] >= SUBJECT_OVER_DATELINE * named[str(dateline["country_code"])]
+    ):
         # A correspondent's dateline ("SAN JOSE, 3 JAN 90 --" over a story about
         # Guatemala): the story's country wins when named at least twice as often.
-        named = _country_mentions(places, actors or [])
-        if named[subject] >= SUBJECT_OVER_DATELINE * named[str(dateline["country_code"])]:
-            fallback = dominant_place(places, frozenset({subject})) or dateline
+        fallback = dominant_place(places, frozenset({subject})) or dateline
     return replace(found, lone=lone, fallback=fallback or found.dominant)
 
 
