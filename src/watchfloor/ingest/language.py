@@ -97,6 +97,8 @@ def _model_cache_dir() -> Path:
 
 
 def _as_array(values: np.ndarray) -> array[int]:
+    # py3langid's modelio._to_array does the same; it is private, and ingestion must not
+    # break when an upgrade renames it (the cache falls back only on OSError/ValueError).
     out = array(_TYPECODES[values.dtype.itemsize])
     out.frombytes(np.ascontiguousarray(values).tobytes())
     return out
