@@ -227,9 +227,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _targets(path: Path, country: str | None) -> dict[str, Any]:
-    """What the clients ask for: document ids (a random sample over every copy) and the
-    country with most events."""
+def _targets(path: Path, country: str | None, doc_sample: int = 500) -> dict[str, Any]:
+    """What the clients ask for: document ids (a random sample of ``doc_sample`` over every
+    copy) and the country with most events."""
     from sqlalchemy import func, select
 
     from watchfloor.store import Database, schema
@@ -252,7 +252,7 @@ def _targets(path: Path, country: str | None) -> dict[str, Any]:
     finally:
         db.close()
     rng = random.Random(5)
-    return {"doc_ids": rng.sample(ids, min(500, len(ids))), "country": country,
+    return {"doc_ids": rng.sample(ids, min(doc_sample, len(ids))), "country": country,
             "documents": documents, "events": events}
 
 
@@ -372,8 +372,9 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run_load(path: Path, *, clients: int, seconds: float, country: str | None,
-             routes: list[str], server_workers: int = 1, cache: bool = True) -> dict[str, Any]:
-    targets = _targets(path, country)
+             routes: list[str], server_workers: int = 1, cache: bool = True,
+             doc_sample: int = 500) -> dict[str, Any]:
+    targets = _targets(path, country, doc_sample)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "watchfloor", "serve", "--db", str(path), "--port", str(port),
@@ -417,6 +418,7 @@ def run_load(path: Path, *, clients: int, seconds: float, country: str | None,
         "clients": clients,
         "server_workers": server_workers,
         "cache": cache,
+        "doc_sample": len(targets["doc_ids"]),
         "seconds": round(elapsed, 1),
         "requests": total,
         "req_per_s": round(total / elapsed, 1),
@@ -451,6 +453,7 @@ def _lines(result: dict[str, Any]) -> Iterator[str]:
            f"({result['req_per_s']}/s); load average {result['loadavg_before']} -> "
            f"{result['loadavg_after']} on {result['cpus']} CPUs; {result['server_workers']} "
            f"server processes, page cache {'on' if result['cache'] else 'off'}; "
+           f"{result['doc_sample']} distinct reports asked for; "
            f"the load generator used {result['client_cpu_share']:.0%} of a core")
     keys = ["route", "requests", "errors", "cache_hits", "req_per_s", "p50_ms", "p95_ms",
             "p99_ms"]
@@ -480,6 +483,9 @@ def main() -> None:
                         help="`watchfloor serve --workers` (default: one per core)")
     parser.add_argument("--no-cache", action="store_true",
                         help="serve with `--no-cache`: every request computes its page")
+    parser.add_argument("--doc-sample", type=int, default=500,
+                        help="distinct reports the document route asks for (the whole "
+                        "corpus, e.g. 10000, makes nearly every document page a cache miss)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     routes = [r for r in args.routes.split(",") if r]
@@ -498,7 +504,7 @@ def main() -> None:
         built.write_text(json.dumps(build, indent=2))
     result = run_load(path, clients=args.clients, seconds=args.seconds, country=args.country,
                       routes=routes, server_workers=args.server_workers,
-                      cache=not args.no_cache)
+                      cache=not args.no_cache, doc_sample=args.doc_sample)
     result["database"] = str(path)
     if build is not None:
         result["build"] = build

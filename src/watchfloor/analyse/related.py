@@ -15,6 +15,7 @@ Near duplicates (the same story republished) come first.
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 import weakref
@@ -193,7 +194,8 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
         for start in range(0, len(rest), _IN_BATCH):
             for r in db.read(_shared_scores(sh, doc_id, among=rest[start:start + _IN_BATCH])):
                 found[r["doc_id"]].score += float(r["score"])
-    best = sorted(found, key=lambda d: (-found[d].score, d))[:limit]
+    # The best few of what can be thousands of reports sharing a name: a partial sort.
+    best = [d for _s, d in heapq.nsmallest(limit, ((-r.score, d) for d, r in found.items()))]
     for sh in shared:
         _add_reasons(db, sh, doc_id, best, found)
     docs = {d.doc_id: d for d in db.get_documents(best)}
