@@ -10,6 +10,7 @@ from watchfloor.extract.places import PlaceContext, extract_places, places_from_
 from watchfloor.extract.places_recognise import (
     EntitySpan,
     is_all_caps,
+    recase,
     russian_base_forms,
     trim_span,
 )
@@ -355,6 +356,20 @@ def test_all_caps_common_words_spelling_a_name_are_not_places(gazetteer: Gazette
     found = {p["text"]: p["country_code"] for p in extract_places(text, gazetteer=gazetteer)}
     assert not {"TO GO", "CHRISTIAN", "REGION", "IS AN", "AND A"} & set(found)
     assert found["LA UNION"] == found["SAN MIGUEL"] == "SV" and found["COLOMBIAN"] == "CO"
+
+
+def test_all_caps_ordinary_english_words_stay_lower_case(gazetteer: Gazetteer) -> None:
+    # "SURPRISE" (a city in Arizona), "COAST" and "NORTHERN" (first-level regions in
+    # Africa) are ordinary English words here; "JAPAN" is also a verb but names a country
+    text = ("REBELS HOPED TO SURPRISE THE GARRISON ON THE NORTHERN COAST, AN ENVOY FROM "
+            "JAPAN TOLD REPORTERS IN LIMA.")
+    ordinary = {"surprise", "coast", "northern", "japan", "hoped", "told"}.__contains__
+    plain = recase(text, gazetteer)
+    assert "Surprise" in plain and "Coast" in plain  # without a lexicon they look like places
+    working = recase(text, gazetteer, ordinary=ordinary)
+    assert len(working) == len(text)
+    assert "surprise" in working and "northern coast" in working
+    assert "Japan" in working and "Lima" in working
 
 
 def test_all_caps_capital_and_country_context(gazetteer: Gazetteer) -> None:
