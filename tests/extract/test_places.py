@@ -369,6 +369,7 @@ def test_all_caps_ordinary_english_words_stay_lower_case(gazetteer: Gazetteer) -
     working = recase(text, gazetteer, ordinary=ordinary)
     assert len(working) == len(text)
     assert "surprise" in working and "northern coast" in working
+    assert "the coast" in recase("THEY FLED ALONG THE COAST.", gazetteer, ordinary=ordinary)
     assert "Japan" in working and "Lima" in working
 
 

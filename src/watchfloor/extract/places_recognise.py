@@ -261,8 +261,11 @@ def recase(
             if all(common[i:i + n]):
                 continue
             cands = gazetteer.lookup(phrase, fuzzy=False)
-            if _strong(cands) and not (n == 1 and ordinary is not None
-                                       and _ordinary_reading(phrase, cands, ordinary)):
+            # one word that carries the name, with function words ("THE COAST")
+            content = [w.group().strip(".'’-") for w, c in zip(
+                words[i:i + n], common[i:i + n], strict=True) if not c]
+            if _strong(cands) and not (len(content) == 1 and ordinary is not None
+                                       and _ordinary_reading(content[0], cands, ordinary)):
                 matched = n
                 break
         for w in words[i:i + max(matched, 1)]:
