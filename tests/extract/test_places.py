@@ -373,6 +373,28 @@ def test_all_caps_ordinary_english_words_stay_lower_case(gazetteer: Gazetteer) -
     assert "Japan" in working and "Lima" in working
 
 
+def test_dateline_place_is_a_prominent_city(gazetteer: Gazetteer) -> None:
+    # two names of the United States would make "Bogota" the town in New Jersey; a report
+    # filed from there names the capital of Colombia
+    for text in ("BOGOTA, 4 JUN 21 (WIRE) -- U.S. OFFICIALS SAID THE UNITED STATES WOULD "
+                 "SEND MORE AID.",
+                 "Bogota, June 4, 2021 (Wire) - U.S. officials said the United States would "
+                 "send more aid."):
+        bogota = extract_places(text, gazetteer=gazetteer)[0]
+        assert (bogota["country_code"], bogota["feature_code"]) == ("CO", "PPLC")
+    # outside a dateline the context still decides
+    inland = extract_places("U.S. officials in Bogota said the United States would send aid.",
+                            gazetteer=gazetteer)
+    assert [p["country_code"] for p in inland if p["text"] == "Bogota"] == ["US"]
+
+
+def test_other_names_lean_to_the_dateline_country(gazetteer: Gazetteer) -> None:
+    text = ("TEGUCIGALPA, 2 MAY 21 (WIRE) -- GUNMEN KILLED A FARMER IN LA PAZ, A BOLIVIAN "
+            "NEWSPAPER SAID.")
+    found = {p["text"]: p["country_code"] for p in extract_places(text, gazetteer=gazetteer)}
+    assert found["LA PAZ"] == "HN" and found["BOLIVIAN"] == "BO"
+
+
 def test_all_caps_capital_and_country_context(gazetteer: Gazetteer) -> None:
     text = ("BOGOTA, 12 MAR 90 (EFE) -- [TEXT] GUERRILLAS ATTACKED A POLICE STATION IN "
             "SANTANDER DEPARTMENT, THE COLOMBIAN ARMY REPORTED TODAY IN BOGOTA.")
