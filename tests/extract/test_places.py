@@ -82,6 +82,26 @@ def test_hierarchy_resolves_inside_parent(
     assert places[0]["admin1_code"] == first_admin1
 
 
+def test_a_place_missing_from_its_named_country_stays_unresolved(gazetteer: Gazetteer) -> None:
+    # no Springfield lies in Peru: a namesake in the United States would be the wrong country
+    text = "A bomb exploded in Springfield, Peru, police said."
+    found = places_from_entities(text, _gpe(text, "Springfield", "Peru"), gazetteer=gazetteer)
+    assert [(p["text"], p["country_code"]) for p in found] == [
+        ("Springfield", None), ("Peru", "PE")]
+    assert found[0]["resolved"] is False  # the NER toponym is kept, without coordinates
+    # "de" joins a place to its country as a comma does
+    text = "Students of the Springfield de Peru school marched."
+    found = places_from_entities(text, _gpe(text, "Springfield", "Peru"), gazetteer=gazetteer)
+    assert [p["country_code"] for p in found] == [None, "PE"]
+    # a reading inside the named unit is kept; a list of places is no hierarchy
+    for text, names in (("A bomb exploded in Springfield, Illinois, police said.",
+                         ("Springfield", "Illinois")),
+                        ("Strains from Springfield, Peru and Chile were found.",
+                         ("Springfield", "Peru", "Chile"))):
+        found = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+        assert found[0]["country_code"] == "US"
+
+
 def test_a_list_of_places_is_not_a_hierarchy(gazetteer: Gazetteer) -> None:
     # "Iraq, Iran" inside a list is two countries, not a city of Iran named like Iraq;
     # "Oklahoma, Pennsylvania" in a list of states is the state, not Oklahoma, PA.

@@ -20,8 +20,10 @@ Pure functions over mentions and gazetteer candidates. A candidate's score adds:
 - a name in the report's dateline ("SANTIAGO, 21 MAR 90 --") favours populous readings
   and national capitals: reports are filed from cities with news bureaus; the other names
   then lean to the dateline's country, as to the publisher's;
-- hierarchy: in "Taraz, Zhambyl region" or "Cairo, Illinois" the second name is the parent
-  of the first; candidates inside the parent's chosen resolution get a large bonus.
+- hierarchy: in "Taraz, Zhambyl region" or "Cairo, Illinois" (or "San Carlos de
+  Guatemala") the second name is the parent of the first; candidates inside the parent's
+  chosen resolution get a large bonus. A name whose parent is a country it has no reading
+  in is left unresolved: the gazetteer lacks it, and a namesake abroad would be wrong.
 
 Mentions with the same name in one document get the same resolution (one sense per
 discourse) unless a parent phrase says otherwise. The reported score in [0, 1] is the
@@ -132,6 +134,11 @@ _TYPE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Words joining a place to the unit it lies in, in names such as "San Carlos de Guatemala".
+_OF_WORDS = frozenset({"de", "del"})
+# Kinds of place that lie inside a country (see ``_orphan``), and what continues a list.
+_ORPHAN_KINDS = frozenset({"city", "admin1", "admin2", "feature"})
+_LIST_JOIN = re.compile(r"\s*[,;]?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?", re.IGNORECASE)
 # What joins the last items of a list of places: "A, B and C", "A, B, or C".
 _LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or|&)\s+(?:the\s+)?$", re.IGNORECASE)
 # Order of kinds by size, for telling a hierarchy ("Cairo, Illinois") from a list.
@@ -308,13 +315,40 @@ def is_seat(city: Candidate, region: Candidate) -> bool:
 
 
 def find_parents(text: str, mentions: list[Mention]) -> dict[int, int]:
-    """Index of each mention's parent: the next mention when only a comma separates them."""
+    """Index of each mention's parent: the next mention when only a comma separates them
+    ("Cairo, Illinois"), or the Spanish and French "de"/"del" of a place named after the
+    larger unit it lies in ("San Carlos de Guatemala", "Santiago de Chile")."""
     parents: dict[int, int] = {}
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
-        if gap.strip() == "," and "\n" not in gap:
+        if "\n" not in gap and (gap.strip() == "," or gap.strip().lower() in _OF_WORDS):
             parents[i] = i + 1
     return parents
+
+
+def _continues_list(text: str, mentions: list[Mention], i: int) -> bool:
+    """Whether the next name follows mention ``i`` as another item of a list (only a comma,
+    "and" or "or" between them)."""
+    if i + 1 >= len(mentions):
+        return False
+    gap = text[mentions[i].end:mentions[i + 1].start]
+    return bool(gap.strip()) and "\n" not in gap and _LIST_JOIN.fullmatch(gap) is not None
+
+
+def _orphan(text: str, mentions: list[Mention], queries: list[_Query], chosen: list[int],
+            child: int, parent: int) -> bool:
+    """True when a name's parent phrase names a country ("X, Peru", "X de Guatemala") and
+    none of the name's readings lies there: the place is one the gazetteer lacks, and any
+    namesake elsewhere would put it in the wrong country. Not for a name read as a country
+    or larger, nor where the "parent" goes on as a list ("Kuwait, Egypt and Jordan";
+    "Bundibugyo, Côte d'Ivoire and Sudan"): those are lists, not hierarchies."""
+    if chosen[parent] < 0 or chosen[child] < 0:
+        return False
+    parent_c = queries[parent].candidates[chosen[parent]]
+    if parent_c.kind != "country" or queries[child].candidates[chosen[child]].kind not in (
+            _ORPHAN_KINDS) or _continues_list(text, mentions, parent):
+        return False
+    return not any(inside(c, parent_c) for c in queries[child].candidates)
 
 
 def drop_list_parents(
@@ -451,9 +485,11 @@ def resolve(
             _apply_parent(scores, queries, chosen, child, parent)
         chosen = _one_sense(keys, scores, queries, chosen, parents)
 
+    orphans = {child for child, parent in parents.items()
+               if _orphan(text, mentions, queries, chosen, child, parent)}
     results = []
     for i, (m, q) in enumerate(zip(mentions, queries, strict=True)):
-        if chosen[i] < 0:
+        if chosen[i] < 0 or i in orphans:
             results.append(Resolution(mention=m, candidate=None, score=0.0))
             continue
         c = q.candidates[chosen[i]]
