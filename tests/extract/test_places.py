@@ -10,6 +10,7 @@ from watchfloor.extract.places import PlaceContext, extract_places, places_from_
 from watchfloor.extract.places_recognise import (
     EntitySpan,
     is_all_caps,
+    recase,
     russian_base_forms,
     trim_span,
 )
@@ -79,6 +80,26 @@ def test_hierarchy_resolves_inside_parent(
     places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
     assert places[0]["country_code"] == first_cc
     assert places[0]["admin1_code"] == first_admin1
+
+
+def test_a_place_missing_from_its_named_country_stays_unresolved(gazetteer: Gazetteer) -> None:
+    # no Springfield lies in Peru: a namesake in the United States would be the wrong country
+    text = "A bomb exploded in Springfield, Peru, police said."
+    found = places_from_entities(text, _gpe(text, "Springfield", "Peru"), gazetteer=gazetteer)
+    assert [(p["text"], p["country_code"]) for p in found] == [
+        ("Springfield", None), ("Peru", "PE")]
+    assert found[0]["resolved"] is False  # the NER toponym is kept, without coordinates
+    # "de" joins a place to its country as a comma does
+    text = "Students of the Springfield de Peru school marched."
+    found = places_from_entities(text, _gpe(text, "Springfield", "Peru"), gazetteer=gazetteer)
+    assert [p["country_code"] for p in found] == [None, "PE"]
+    # a reading inside the named unit is kept; a list of places is no hierarchy
+    for text, names in (("A bomb exploded in Springfield, Illinois, police said.",
+                         ("Springfield", "Illinois")),
+                        ("Strains from Springfield, Peru and Chile were found.",
+                         ("Springfield", "Peru", "Chile"))):
+        found = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+        assert found[0]["country_code"] == "US"
 
 
 def test_a_list_of_places_is_not_a_hierarchy(gazetteer: Gazetteer) -> None:
@@ -355,6 +376,43 @@ def test_all_caps_common_words_spelling_a_name_are_not_places(gazetteer: Gazette
     found = {p["text"]: p["country_code"] for p in extract_places(text, gazetteer=gazetteer)}
     assert not {"TO GO", "CHRISTIAN", "REGION", "IS AN", "AND A"} & set(found)
     assert found["LA UNION"] == found["SAN MIGUEL"] == "SV" and found["COLOMBIAN"] == "CO"
+
+
+def test_all_caps_ordinary_english_words_stay_lower_case(gazetteer: Gazetteer) -> None:
+    # "SURPRISE" (a city in Arizona), "COAST" and "NORTHERN" (first-level regions in
+    # Africa) are ordinary English words here; "JAPAN" is also a verb but names a country
+    text = ("REBELS HOPED TO SURPRISE THE GARRISON ON THE NORTHERN COAST, AN ENVOY FROM "
+            "JAPAN TOLD REPORTERS IN LIMA.")
+    ordinary = {"surprise", "coast", "northern", "japan", "hoped", "told"}.__contains__
+    plain = recase(text, gazetteer)
+    assert "Surprise" in plain and "Coast" in plain  # without a lexicon they look like places
+    working = recase(text, gazetteer, ordinary=ordinary)
+    assert len(working) == len(text)
+    assert "surprise" in working and "northern coast" in working
+    assert "the coast" in recase("THEY FLED ALONG THE COAST.", gazetteer, ordinary=ordinary)
+    assert "Japan" in working and "Lima" in working
+
+
+def test_dateline_place_is_a_prominent_city(gazetteer: Gazetteer) -> None:
+    # two names of the United States would make "Bogota" the town in New Jersey; a report
+    # filed from there names the capital of Colombia
+    for text in ("BOGOTA, 4 JUN 21 (WIRE) -- U.S. OFFICIALS SAID THE UNITED STATES WOULD "
+                 "SEND MORE AID.",
+                 "Bogota, June 4, 2021 (Wire) - U.S. officials said the United States would "
+                 "send more aid."):
+        bogota = extract_places(text, gazetteer=gazetteer)[0]
+        assert (bogota["country_code"], bogota["feature_code"]) == ("CO", "PPLC")
+    # outside a dateline the context still decides
+    inland = extract_places("U.S. officials in Bogota said the United States would send aid.",
+                            gazetteer=gazetteer)
+    assert [p["country_code"] for p in inland if p["text"] == "Bogota"] == ["US"]
+
+
+def test_other_names_lean_to_the_dateline_country(gazetteer: Gazetteer) -> None:
+    text = ("TEGUCIGALPA, 2 MAY 21 (WIRE) -- GUNMEN KILLED A FARMER IN LA PAZ, A BOLIVIAN "
+            "NEWSPAPER SAID.")
+    found = {p["text"]: p["country_code"] for p in extract_places(text, gazetteer=gazetteer)}
+    assert found["LA PAZ"] == "HN" and found["BOLIVIAN"] == "BO"
 
 
 def test_all_caps_capital_and_country_context(gazetteer: Gazetteer) -> None:

@@ -46,3 +46,9 @@ def test_wrapped_lines_become_spaces_and_line_starts_are_not_names() -> None:
     assert "\n\n   Next" in working  # paragraphs stay
     assert same_text(SimpleNamespace(text=working), original)
     assert not same_text(SimpleNamespace(text=working[:-1] + "x"), original)
+
+
+def test_ordinary_words_are_known_beyond_nouns() -> None:
+    # a verb is an ordinary word; a word known only as a noun may be a proper noun
+    assert LEXICON.ordinary("shoot")
+    assert not LEXICON.ordinary("victor") and not LEXICON.ordinary("oqueli")

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from watchfloor.ingest.dateline import find_dateline
+from watchfloor.ingest.dateline import dateline_place_span, find_dateline
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,21 @@ def test_datelines_give_the_publication_date(text: str, expected: tuple[date, st
 )
 def test_no_dateline_no_date(text: str) -> None:
     assert find_dateline(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("LIMA, 10 JAN 90 (EFE) -- [TEXT] POLICE SAID", "LIMA"),
+        ("NO CITY (PERU), 16 SEP 89 -- [TEXT] X", "NO CITY (PERU)"),
+        ("BISHKEK, Kyrgyzstan, June 12, 2010 — Troops", "BISHKEK, Kyrgyzstan"),
+        ("Headline\n\nOSH, 11 Jun 2010 -- Fires", "OSH"),
+    ],
+)
+def test_dateline_place_span(text: str, place: str) -> None:
+    span = dateline_place_span(text)
+    assert span is not None and text[span[0]:span[1]] == place
+
+
+def test_no_dateline_no_place_span() -> None:
+    assert dateline_place_span("Police said on 10 JAN 90 -- that nothing happened") is None

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 SCHEMA = "watchfloor.extract/1"
 # Bump when a change alters what extraction outputs: stored results record it, and
 # `watchfloor reextract` finds documents extracted by an older version.
-EXTRACTOR_VERSION = "0.4.1"
+EXTRACTOR_VERSION = "0.4.5"
 # Characters per piece when a text is extracted in pieces: the parser's memory grows with
 # the length of what it is given, and news reports are far shorter than this.
 DEFAULT_CHUNK_CHARS = 100_000
@@ -221,10 +221,11 @@ class Extractor:
         from watchfloor.extract.places_recognise import recase
         from watchfloor.extract.truecase import truecase
 
-        working = recase(text, gazetteer)
-        if self._lexicon is None:
+        lexicon = self._lexicon
+        working = recase(text, gazetteer, ordinary=lexicon.ordinary if lexicon else None)
+        if lexicon is None:
             return working
-        return truecase(text, working, lexicon=self._lexicon)
+        return truecase(text, working, lexicon=lexicon)
 
     def parse_many(self, texts: list[str]) -> list[tuple[str, Any] | None]:
         """Parse several texts in one batch (faster than one by one); None for long texts,

@@ -29,6 +29,7 @@ from watchfloor.extract.places_recognise import (
     recognise,
 )
 from watchfloor.extract.places_resolve import Resolution, resolve
+from watchfloor.ingest.dateline import dateline_place_span
 from watchfloor.knowledge.gazetteer import Gazetteer
 
 # Control characters other than tab/newline/carriage return confuse the tokenizer's
@@ -112,7 +113,7 @@ def places_from_mentions(
     mentions = [replace(m) for m in mentions]  # resolution marks parents on its mentions
     resolutions = resolve(
         text, mentions, gazetteer=gazetteer, publisher_countries=context.publisher_countries,
-        home=context.home,
+        home=context.home, dateline=dateline_place_span(text),
     )
     places = [
         place_dict(r, gazetteer=gazetteer)

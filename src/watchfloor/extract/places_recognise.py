@@ -31,7 +31,9 @@ Rules, in order:
 
 ALL-CAPS text (wire copy such as MUC-4) is first re-cased: everything is lower-cased, then
 words that start a sentence or belong to a gazetteer name are capitalised, so NER sees
-ordinary mixed case. Offsets are unchanged (re-casing keeps the length).
+ordinary mixed case. Offsets are unchanged (re-casing keeps the length). Given an English
+lexicon, a lone word that is an ordinary English verb, adjective or adverb ("SURPRISE",
+"COAST", "NORTHERN") stays lower case unless it names a country or a national capital.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -233,8 +235,17 @@ def lookup_cyrillic(phrase: str, gazetteer: Gazetteer) -> list[Candidate]:
     return []
 
 
-def recase(text: str, gazetteer: Gazetteer) -> str:
-    """Mixed-case version of ALL-CAPS ``text`` with the same length (see module docstring)."""
+def recase(
+    text: str, gazetteer: Gazetteer, *, ordinary: Callable[[str], bool] | None = None
+) -> str:
+    """Mixed-case version of ALL-CAPS ``text`` with the same length (see module docstring).
+
+    ``ordinary(word)``: whether a lower-case word is an ordinary English word in some use
+    other than a noun ("surprise", "coast", "northern"; see
+    :meth:`watchfloor.extract.truecase.Lexicon.ordinary`). Such a word alone is not
+    capitalised as a place unless one of its readings is a country or a national capital
+    (:func:`_ordinary_reading`): in ALL-CAPS copy nothing tells "TRIED TO SURPRISE" from
+    Surprise, Arizona, and the ordinary word is far more frequent."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few Unicode capitals lower-case to two characters
         return text
@@ -249,7 +260,12 @@ def recase(text: str, gazetteer: Gazetteer) -> str:
             phrase = lowered[first.start():last.end()]
             if all(common[i:i + n]):
                 continue
-            if _strong(gazetteer.lookup(phrase, fuzzy=False)):
+            cands = gazetteer.lookup(phrase, fuzzy=False)
+            # one word that carries the name, with function words ("THE COAST")
+            content = [w.group().strip(".'’-") for w, c in zip(
+                words[i:i + n], common[i:i + n], strict=True) if not c]
+            if _strong(cands) and not (len(content) == 1 and ordinary is not None
+                                       and _ordinary_reading(content[0], cands, ordinary)):
                 matched = n
                 break
         for w in words[i:i + max(matched, 1)]:
@@ -264,6 +280,16 @@ def recase(text: str, gazetteer: Gazetteer) -> str:
                         chars[pos] = text[pos]
         i += max(matched, 1)
     return "".join(chars)
+
+
+def _ordinary_reading(word: str, cands: list[Candidate],
+                      ordinary: Callable[[str], bool]) -> bool:
+    """True when a single ALL-CAPS word is better read as an ordinary English word than as
+    a place: ``ordinary`` knows it and none of its readings is a country or a national
+    capital ("JAPAN" and "CHILE" stay places)."""
+    if not ordinary(word):
+        return False
+    return not any(c.kind == "country" or c.feature_code == "PPLC" for c in cands)
 
 
 def ner_spans(text: str, nlp: object) -> list[EntitySpan]:

@@ -17,8 +17,13 @@ Pure functions over mentions and gazetteer candidates. A candidate's score adds:
   ("Washington"); an alternate-name reading shadowed by a more populous place carrying the
   name as its own scores lower, and one in a country no other name of a national story
   points to is dropped ("La Rochela" in a Colombian story is not La Rochelle);
-- hierarchy: in "Taraz, Zhambyl region" or "Cairo, Illinois" the second name is the parent
-  of the first; candidates inside the parent's chosen resolution get a large bonus.
+- a name in the report's dateline ("SANTIAGO, 21 MAR 90 --") favours populous readings
+  and national capitals: reports are filed from cities with news bureaus; the other names
+  then lean to the dateline's country, as to the publisher's;
+- hierarchy: in "Taraz, Zhambyl region" or "Cairo, Illinois" (or "San Carlos de
+  Guatemala") the second name is the parent of the first; candidates inside the parent's
+  chosen resolution get a large bonus. A name whose parent is a country it has no reading
+  in is left unresolved: the gazetteer lacks it, and a namesake abroad would be wrong.
 
 Mentions with the same name in one document get the same resolution (one sense per
 discourse) unless a parent phrase says otherwise. The reported score in [0, 1] is the
@@ -92,6 +97,16 @@ SEAT_CITY_BONUS = 0.15
 SEAT_MIN_SHARE = 0.2
 SEAT_MIN_POPULATION = 20_000
 PUBLISHER_WEIGHT = 0.4
+# A wire dateline ("SANTIAGO, 21 MAR 90 (EFE) --") names where the report was filed: a city
+# known enough to have news bureaus, seldom a small namesake. A reading of a name in the
+# dateline gains DATELINE_POPULATION_WEIGHT times its population score and, for a national
+# capital, DATELINE_CAPITAL_BONUS ("SAN SALVADOR" is the capital of El Salvador before
+# the towns of Argentina and the Philippines, even beside a namesake neighbour).
+DATELINE_POPULATION_WEIGHT = 1.0
+DATELINE_CAPITAL_BONUS = 0.5
+# The country the dateline's place lies in is, like the publisher's, where most places of
+# the report are: the readings there of the report's other names gain this much.
+DATELINE_COUNTRY_WEIGHT = PUBLISHER_WEIGHT
 PARENT_WEIGHT = 2.0  # "Cairo, Illinois": being inside the named parent outweighs population
 SUFFIX_KIND_WEIGHT = 0.5  # "Zhambyl region" names an admin unit, "Almaty city" a city
 # Softmax temperature for the reported confidence.
@@ -119,6 +134,11 @@ _TYPE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Words joining a place to the unit it lies in, in names such as "San Carlos de Guatemala".
+_OF_WORDS = frozenset({"de", "del"})
+# Kinds of place that lie inside a country (see ``_orphan``), and what continues a list.
+_ORPHAN_KINDS = frozenset({"city", "admin1", "admin2", "feature"})
+_LIST_JOIN = re.compile(r"\s*[,;]?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?", re.IGNORECASE)
 # What joins the last items of a list of places: "A, B and C", "A, B, or C".
 _LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or|&)\s+(?:the\s+)?$", re.IGNORECASE)
 # Order of kinds by size, for telling a hierarchy ("Cairo, Illinois") from a list.
@@ -258,6 +278,14 @@ def _region_prior_scale(c: Candidate, top_city: int) -> float:
     return c.population / top_city
 
 
+def dateline_bonus(candidate: Candidate) -> float:
+    """What a reading of a name in the report's dateline adds to its score (see
+    DATELINE_POPULATION_WEIGHT)."""
+    population = min(1.0, math.log10(candidate.population + 1) / POPULATION_SCALE)
+    capital = DATELINE_CAPITAL_BONUS if candidate.feature_code == "PPLC" else 0.0
+    return DATELINE_POPULATION_WEIGHT * population + capital
+
+
 def prominent_capital(city: Candidate, gazetteer: Gazetteer) -> bool:
     """True for the national capital of a country of at least
     ``PROMINENT_CAPITAL_COUNTRY_POPULATION`` people."""
@@ -287,13 +315,40 @@ def is_seat(city: Candidate, region: Candidate) -> bool:
 
 
 def find_parents(text: str, mentions: list[Mention]) -> dict[int, int]:
-    """Index of each mention's parent: the next mention when only a comma separates them."""
+    """Index of each mention's parent: the next mention when only a comma separates them
+    ("Cairo, Illinois"), or the Spanish and French "de"/"del" of a place named after the
+    larger unit it lies in ("San Carlos de Guatemala", "Santiago de Chile")."""
     parents: dict[int, int] = {}
     for i in range(len(mentions) - 1):
         gap = text[mentions[i].end:mentions[i + 1].start]
-        if gap.strip() == "," and "\n" not in gap:
+        if "\n" not in gap and (gap.strip() == "," or gap.strip().lower() in _OF_WORDS):
             parents[i] = i + 1
     return parents
+
+
+def _continues_list(text: str, mentions: list[Mention], i: int) -> bool:
+    """Whether the next name follows mention ``i`` as another item of a list (only a comma,
+    "and" or "or" between them)."""
+    if i + 1 >= len(mentions):
+        return False
+    gap = text[mentions[i].end:mentions[i + 1].start]
+    return bool(gap.strip()) and "\n" not in gap and _LIST_JOIN.fullmatch(gap) is not None
+
+
+def _orphan(text: str, mentions: list[Mention], queries: list[_Query], chosen: list[int],
+            child: int, parent: int) -> bool:
+    """True when a name's parent phrase names a country ("X, Peru", "X de Guatemala") and
+    none of the name's readings lies there: the place is one the gazetteer lacks, and any
+    namesake elsewhere would put it in the wrong country. Not for a name read as a country
+    or larger, nor where the "parent" goes on as a list ("Kuwait, Egypt and Jordan";
+    "Bundibugyo, Côte d'Ivoire and Sudan"): those are lists, not hierarchies."""
+    if chosen[parent] < 0 or chosen[child] < 0:
+        return False
+    parent_c = queries[parent].candidates[chosen[parent]]
+    if parent_c.kind != "country" or queries[child].candidates[chosen[child]].kind not in (
+            _ORPHAN_KINDS) or _continues_list(text, mentions, parent):
+        return False
+    return not any(inside(c, parent_c) for c in queries[child].candidates)
 
 
 def drop_list_parents(
@@ -344,10 +399,12 @@ def resolve(
     gazetteer: Gazetteer,
     publisher_countries: tuple[str, ...] = (),
     home: HomeArea | None = None,
+    dateline: tuple[int, int] | None = None,
 ) -> list[Resolution]:
     """Resolve every mention (see module docstring); output is parallel to ``mentions``.
     ``home``: the home area of the document's source (``places_home``), a prior like the
-    publisher's country."""
+    publisher's country. ``dateline``: the span of the dateline's place part; names inside
+    it favour prominent readings (:func:`dateline_bonus`)."""
     parents = find_parents(text, mentions)
     for parent in parents.values():
         mentions[parent].after_comma = True  # admits "Ill.", "TX" as the parent
@@ -355,6 +412,10 @@ def resolve(
     hints = [q.kind_hint or context_hint(text, m) for q, m in zip(queries, mentions, strict=True)]
     keys = [name_key(m.text) for m in mentions]
     base = [_base_row(q.candidates, h) for q, h in zip(queries, hints, strict=True)]
+    if dateline is not None:
+        for m, q, row in zip(mentions, queries, base, strict=True):
+            if _within(m, dateline):
+                row[:] = [b + dateline_bonus(c) for c, b in zip(q.candidates, row, strict=True)]
     ranks = [KIND_RANK.get(q.candidates[max(range(len(row)), key=row.__getitem__)].kind)
              if row else None for q, row in zip(queries, base, strict=True)]
     parents = drop_list_parents(text, mentions, parents, ranks)
@@ -396,6 +457,7 @@ def resolve(
     for child, parent in parents.items():
         _apply_parent(scores, queries, chosen, child, parent)
     chosen = pick(scores)
+    filed_in = _dateline_country(mentions, queries, chosen, dateline)
 
     # Pass 2: document context from the *other* names (``places_context``): soft votes for
     # countries and first-level regions, and support from plausible readings nearby.
@@ -411,6 +473,9 @@ def resolve(
                                       coherent=c.id not in seat_regions)
                 if c.country_code and c.country_code in publisher_countries:
                     s += PUBLISHER_WEIGHT
+                elif c.country_code and c.country_code == filed_in and not _within(
+                        mentions[i], dateline):
+                    s += DATELINE_COUNTRY_WEIGHT
                 if home is not None:
                     s += home.bonus(c)
                 row.append(s)
@@ -420,9 +485,11 @@ def resolve(
             _apply_parent(scores, queries, chosen, child, parent)
         chosen = _one_sense(keys, scores, queries, chosen, parents)
 
+    orphans = {child for child, parent in parents.items()
+               if _orphan(text, mentions, queries, chosen, child, parent)}
     results = []
     for i, (m, q) in enumerate(zip(mentions, queries, strict=True)):
-        if chosen[i] < 0:
+        if chosen[i] < 0 or i in orphans:
             results.append(Resolution(mention=m, candidate=None, score=0.0))
             continue
         c = q.candidates[chosen[i]]
@@ -438,6 +505,19 @@ def resolve(
         results.append(Resolution(mention=m, candidate=c, score=round(confidence, 4),
                                   candidates=q.candidates, scores=scores[i]))
     return results
+
+
+def _within(mention: Mention, span: tuple[int, int] | None) -> bool:
+    return span is not None and span[0] <= mention.start and mention.end <= span[1]
+
+
+def _dateline_country(mentions: list[Mention], queries: list[_Query], chosen: list[int],
+                      dateline: tuple[int, int] | None) -> str | None:
+    """The country of the first name of the dateline, as resolved so far, or None."""
+    for m, q, j in zip(mentions, queries, chosen, strict=True):
+        if j >= 0 and _within(m, dateline):
+            return q.candidates[j].country_code
+    return None
 
 
 def _apply_parent(

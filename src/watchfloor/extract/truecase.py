@@ -93,6 +93,12 @@ class Lexicon:
     words: frozenset[str]
     nouns_only: frozenset[str]
 
+    def ordinary(self, word: str) -> bool:
+        """A lower-case word the lexicon knows as a verb, adjective or adverb, not only as a
+        noun: "surprise", "coast", "northern" are ordinary words, while proper nouns
+        (WordNet lists "georgia", "lima", "victor" among its nouns) are nouns only."""
+        return word in self.words and word not in self.nouns_only
+
     def knows(self, word: str) -> bool:
         if word in self.words or word in STOP_WORDS:
             return True

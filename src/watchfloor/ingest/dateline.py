@@ -78,3 +78,15 @@ def find_dateline(text: str) -> tuple[date, str] | None:
         return date(_year(year), month, int(day)), match.group("place").strip()
     except ValueError:  # 31 FEB and the like: not a date
         return None
+
+
+def dateline_place_span(text: str) -> tuple[int, int] | None:
+    """Character span of a dateline's place part ("SAN SALVADOR" of "SAN SALVADOR, 3 JAN 90
+    --", "BISHKEK, Kyrgyzstan" of "BISHKEK, Kyrgyzstan, June 12, 2010 —"), or None when the
+    text opens with no dateline (same rules as :func:`find_dateline`)."""
+    match = DATELINE.search(text[:DATELINE_WINDOW])
+    if not match:
+        return None
+    date_start = match.start("day") if match.group("day") else match.start("month2")
+    end = text.rfind(",", match.start("place"), date_start)
+    return (match.start("place"), end) if end > match.start("place") else None
