@@ -87,11 +87,25 @@ _STATISTIC = re.compile(r"\b\d[\d,.]*\s+(?:\w+\s+)?$")
 # "bombs" are left out: "explosions were heard" reports what happened.
 _GENERIC_PLURAL = re.compile(
     r"(?:attacks|raids|ambushes|assaults|murders|killings|assassinations|massacres|"
-    r"kidnappings|abductions|sabotages|bombings|shootings)", re.IGNORECASE)
+    r"kidnappings|abductions|sabotages|bombings|shootings|incursions)", re.IGNORECASE)
+# "attacks by the rebels", "incursions by members of the IMU": a bare plural with its agent
+# reports acts of someone in particular, not a kind of act.
+_BY_AGENT = re.compile(r"\s+by\s+\w", re.IGNORECASE)
+# "against" and up to two modifiers before what it governs ("against local security forces").
+_AGAINST_FORCES = re.compile(
+    r"\bagainst\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}?" + lex.SECURITY_FORCES.pattern,
+    re.IGNORECASE)
 # Words before a plural event noun that make it refer to particular events.
 _DEFINITE = lex.words("the these those both its their his her our yesterday's today's "
                       "latest last")
 _WORDS_BEFORE = re.compile(r"(?:[\w']+\W+){1,3}$")
+# Words that count occurrences before a plural event noun (one adjective may come between):
+# "several attacks", "a series of transnational attacks", "two bombings" report particular
+# events, however vaguely. Digits are left to the statistic rule ("300 attacks last year").
+_OCCURRENCES = re.compile(
+    r"\b(?:several|numerous|multiple|repeated|a\s+few|(?:a\s+)?(?:series|string|spate|wave|"
+    r"number|couple|handful)\s+of|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+    r"dozens\s+of)\s+(?:[a-z][\w-]*\s+)?$", re.IGNORECASE)
 _QUANTITY_FIELD = {"killed": "fatalities", "injured": "injured", "arrested": "arrested",
                    "detained": "arrested"}
 
@@ -123,6 +137,13 @@ def _fallback_date(start: int, end: int, dates: list[dict[str, Any]],
     return {"start_date": None, "end_date": None, "precision": "unknown", "assumed": False}
 
 
+def _against_forces(after: str) -> bool:
+    """An "against <security forces>" phrase after the trigger ("attacks by militants
+    against security services"): aimed at the forces even where the parse attached the
+    phrase elsewhere."""
+    return _AGAINST_FORCES.search(after) is not None
+
+
 def _is_statistic(text: str, trigger: Trigger, sent_start: int) -> bool:
     return trigger.text.lower().endswith("s") and bool(
         _STATISTIC.search(text[max(sent_start, trigger.start - 30):trigger.start]))
@@ -131,10 +152,15 @@ def _is_statistic(text: str, trigger: Trigger, sent_start: int) -> bool:
 def _is_generic(text: str, trigger: Trigger, sent_start: int) -> bool:
     """A bare plural event noun speaks of a kind of act, not of one event ("terrorist
     attacks will not stop us", "kidnappings and murders continue"); "the attacks", "their
-    raids" refer back to reported ones and stay."""
+    raids" refer back to reported ones and stay, and so do counted occurrences ("several
+    attacks", "a series of transnational attacks", "three bombings") and acts with their
+    agent ("incursions by members of the IMU")."""
     if not _GENERIC_PLURAL.fullmatch(trigger.text):
         return False
-    before = _WORDS_BEFORE.search(text[max(sent_start, trigger.start - 40):trigger.start])
+    window = text[max(sent_start, trigger.start - 40):trigger.start]
+    if _OCCURRENCES.search(window) or _BY_AGENT.match(text, trigger.end):
+        return False
+    before = _WORDS_BEFORE.search(window)
     words = before.group(0).lower().split() if before else []
     return not (set(words[-3:]) & _DEFINITE)
 
@@ -311,8 +337,9 @@ def extract_events(
         args = _arguments(text, sent, group, actors, parse_doc) if classes & (
             lex.VIOLENT | {"protest"}) else []
         hit = " ".join(a.text for a in args if a.role in ("victim", "target"))
-        event_type, sub_type = type_event(classes, sentence,
-                                          forces_hit=bool(lex.SECURITY_FORCES.search(hit)))
+        forces_hit = bool(lex.SECURITY_FORCES.search(hit)) or _against_forces(
+            text[primary.end:sent[1]])
+        event_type, sub_type = type_event(classes, sentence, forces_hit=forces_hit)
         place = place_for(text, sent, (primary.start, primary.end), places, geography,
                           doc=parse_doc)
         location = place or previous or geography.fallback
