@@ -121,6 +121,15 @@ def test_stratfor_seed(extractor: Extractor, shared_dir: Path) -> None:
     assert len(suicide) == 1
     assert suicide[0]["date"]["start_date"] == "2011-05-01"
     assert suicide[0]["date"]["end_date"] == "2011-05-31"
+    # "in May" gives no town: the country, not a town of the shootings told after it
+    assert suicide[0]["location"]["feature_code"].startswith("PCL")
+    assert suicide[0]["location"]["country_code"] == "KZ"
+    # "... and several shootings of police across the country in places like Aktau, Almaty
+    # and Taraz": one event per town, dated to the year of the sentence
+    shootings = [e for e in events if e["trigger"]["text"] == "shootings"]
+    assert sorted(e["location"]["name"] for e in shootings) == ["Aktau", "Almaty", "Taraz"]
+    assert {(e["date"]["start_date"], e["date"]["precision"]) for e in shootings} == {
+        ("2011-01-01", "year")}
     # Tajikistan, August 2010: "several attacks by alleged militants ... against security
     # services in the Rasht Valley" -- a battle, dated to the month, in the valley.
     rasht = [e for e in events if (e["location"] or {}).get("name") == "Rasht Valley"]
@@ -130,7 +139,8 @@ def test_stratfor_seed(extractor: Extractor, shared_dir: Path) -> None:
     # The IMU's "series of transnational attacks" of the late 1990s: decade precision.
     imu = [e for e in events if e["date"]["precision"] == "decade"
            and (e["actor1"] or {}).get("actor_id") == "islamic-movement-of-uzbekistan"]
-    assert len(imu) == 1 and imu[0]["date"]["start_date"].startswith("199")
+    assert sorted(e["location"]["country_code"] for e in imu) == ["KG", "TJ", "UZ"]
+    assert all(e["date"]["start_date"].startswith("199") for e in imu)
     # "the effectiveness demonstrated by the militants" is no protest
     assert not [e for e in events if e["sub_event_type"] == "Excessive force against protesters"]
 

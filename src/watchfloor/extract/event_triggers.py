@@ -67,10 +67,27 @@ def _last_words(text: str, start: int, lower: int, n: int) -> str:
     return " ".join(words[-n:])
 
 
+# The month May, not the modal: "in May", "on 5 May", "May 17" (any case), or a capitalised
+# "May" inside a mixed-case sentence.
+_MONTH_MAY = re.compile(
+    r"(?:\b(?:in|on|of|since|until|till|early|late|mid|last|next|by|from|through|during|"
+    r"before|after|\d{1,2})[\s-]+)May\b|\bMay(?=\s+\d)", re.IGNORECASE)
+
+
+def _without_month_may(text: str, lower: int, start: int) -> str:
+    """``text[lower:start]`` with the month May blanked out (same length)."""
+    chunk = _MONTH_MAY.sub(lambda m: m.group(0)[:-3] + "   ", text[lower:start])
+    if not text[lower:start].isupper():  # mixed case: a capitalised May past the start
+        chunk = re.sub(r"(?<=\S\s)May\b", "   ", chunk)
+    return chunk
+
+
 def unreal_by_window(text: str, start: int, sent_start: int) -> bool:
     """Negated or hypothetical judging from the words just before ``start``."""
     neg = _last_words(text, start, sent_start, NEGATION_WINDOW_WORDS)
-    mod = _last_words(text, start, sent_start, MODALITY_WINDOW_WORDS)
+    lower = max(sent_start, start - 200)
+    mod = _last_words(_without_month_may(text, lower, start), start - lower, 0,
+                      MODALITY_WINDOW_WORDS)
     return bool(lex.NEGATION.search(neg) or lex.MODALITY.search(mod))
 
 

@@ -57,6 +57,12 @@ from watchfloor.extract.event_arguments import (
     weapons,
 )
 from watchfloor.extract.event_places import document_places, place_for
+from watchfloor.extract.event_split import (
+    Part,
+    coordinated_parts,
+    is_plural_act,
+    listed_places,
+)
 from watchfloor.extract.event_triggers import Trigger, find_triggers, type_event
 from watchfloor.extract.truecase import same_text
 
@@ -183,9 +189,9 @@ def _groups(triggers: list[Trigger]) -> list[list[Trigger]]:
     return sorted(groups, key=lambda g: g[0].start)
 
 
-def _event_id(text: str, group: list[Trigger]) -> str:
+def _event_id(text: str, group: list[Trigger], *, salt: str = "") -> str:
     digest = hashlib.sha1(text.encode("utf-8"))
-    digest.update(";".join(f"{t.start}:{t.end}" for t in group).encode())
+    digest.update((";".join(f"{t.start}:{t.end}" for t in group) + salt).encode())
     return "ev-" + digest.hexdigest()[:16]
 
 
@@ -328,10 +334,14 @@ def extract_events(
     previous: dict[str, Any] | None = None  # the location of the last violent event
     parse_doc = doc if _usable_doc(doc, text) else None
     events: list[dict[str, Any]] = []
-    for group in _groups(triggers):
-        sent = sentences[group[0].sentence]
+    parts = [(part, sentences[group[0].sentence]) for group in _groups(triggers)
+             for part in (coordinated_parts(group, sentences[group[0].sentence], parse_doc)
+                          if set(t.cls for t in group) & lex.VIOLENT else
+                          [Part(triggers=group, zone=sentences[group[0].sentence])])]
+    for part, sent in parts:
+        group = part.triggers
         sentence = text[sent[0]:sent[1]]
-        when = _date_for(sent[0], sent[1], dates, published)
+        when = _date_for(sent[0], sent[1], [d for d in dates if part.admits(d)], published)
         classes = {t.cls for t in group}
         primary = min(group, key=lambda t: (lex.CLASS_RANK.get(t.cls, 99), t.start))
         args = _arguments(text, sent, group, actors, parse_doc) if classes & (
@@ -340,7 +350,8 @@ def extract_events(
         forces_hit = bool(lex.SECURITY_FORCES.search(hit)) or _against_forces(
             text[primary.end:sent[1]])
         event_type, sub_type = type_event(classes, sentence, forces_hit=forces_hit)
-        place = place_for(text, sent, (primary.start, primary.end), places, geography,
+        own_places = [p for p in places if part.admits(p)]
+        place = place_for(text, sent, (primary.start, primary.end), own_places, geography,
                           doc=parse_doc)
         location = place or previous or geography.fallback
         if classes & lex.VIOLENT:
@@ -349,7 +360,7 @@ def extract_events(
         others = [a for a in args if a.role == "victim"] or perps[1:]
         confidence = BASE_CONFIDENCE + CONFIDENCE_BONUS * (
             bool(perps) + (place is not None) + (not when.get("assumed")))
-        counts = _counts(quantities, sent, classes)
+        counts = _counts([q for q in quantities if part.admits(q)], sent, classes)
         if counts["fatalities"] is None and classes & {"kill"} and not classes & {"kidnap"}:
             counts["fatalities"] = _named_dead(args, quantities)
         event: dict[str, Any] = {
@@ -369,6 +380,14 @@ def extract_events(
                          for t in group],
         }
         events.append(event)
+        if place is not None and is_plural_act(parse_doc, primary):
+            # "several shootings in Aktau, Almaty and Taraz": one event per place
+            for other in listed_places(text, place, own_places, part.zone):
+                if other is not place:
+                    events.append(event | {
+                        "event_id": _event_id(text, group, salt=f"@{other['start']}"),
+                        "location": other, "fatalities": None, "injured": None,
+                        "arrested": None})
     _add_identified_victims(text, sentences, actors, events)
     _name_persons_fully(actors, events)
     return events
