@@ -222,6 +222,19 @@ def test_attack_against_security_forces_is_a_battle() -> None:
         ("Battles", "Armed clash")]
 
 
+def test_a_demonstrative_mention_refers_back_to_the_event_told_before() -> None:
+    text = ("Gunmen attacked a police post in Dara on Monday, killing two officers. "
+            "These attacks have shaken the whole district. Students protested in Sella.")
+    events = _run(text, places=[_place(text, "Dara", country="CM"),
+                                _place(text, "Sella", country="CM")],
+                  quantities=[_qty(text, "two", 2, "killed")])
+    assert [e["location"]["name"] for e in events] == ["Dara", "Sella"]
+    attack = events[0]
+    second = text.index("These")
+    assert [span["start"] for span in attack["evidence"]] == [0, second - 1]
+    assert attack["fatalities"] == 2
+
+
 def test_demonstrate_meaning_show_is_no_protest() -> None:
     assert _run("The militants demonstrated their skill with explosives.") == []
     events = _run("Thousands of students demonstrated outside the ministry on Monday.")

@@ -33,6 +33,14 @@ How an event is built:
    (``injured``), arrested/detained (``arrested``, arrest events only); null when none.
 7. ``confidence``: :data:`BASE_CONFIDENCE` plus :data:`CONFIDENCE_BONUS` for each of a
    perpetrator, a place in the sentence, a stated date, capped at :data:`MAX_CONFIDENCE`.
+8. Several events in one sentence (:mod:`.event_split`): coordinated event nouns with
+   modifiers of their own ("a suicide attack in May and several shootings in ...") are
+   separate events, each reading dates, places and counts in its own part of the sentence;
+   a plural act located in one place of a list ("in Aktau, Almaty and Taraz") is one event
+   per place.
+9. Mentions that point back ("these clashes", "this attack", "such raids") add their
+   sentence, participants and missing counts to the latest event of a compatible type
+   instead of making a new one, unless a place or a date of their own sets them apart.
 """
 
 from __future__ import annotations
@@ -101,6 +109,16 @@ _BY_AGENT = re.compile(r"\s+by\s+\w", re.IGNORECASE)
 _AGAINST_FORCES = re.compile(
     r"\bagainst\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}?" + lex.SECURITY_FORCES.pattern,
     re.IGNORECASE)
+# Words that make an event noun point back at an event told before ("these clashes").
+_DEMONSTRATIVE = lex.words("this these those such")
+# Event types one anaphoric mention may refer to: "these clashes" may be a riot told
+# before, "this attack" a bombing.
+_VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence",
+                            "Violence against civilians", "Riots"})
+_FAMILIES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(_VIOLENT_TYPES, _VIOLENT_TYPES),
+    "Protests": frozenset({"Protests", "Riots"}),
+}
 # Words before a plural event noun that make it refer to particular events.
 _DEFINITE = lex.words("the these those both its their his her our yesterday's today's "
                       "latest last")
@@ -141,6 +159,63 @@ def _fallback_date(start: int, end: int, dates: list[dict[str, Any]],
         return {"start_date": published.isoformat(), "end_date": published.isoformat(),
                 "precision": "unknown", "assumed": True}
     return {"start_date": None, "end_date": None, "precision": "unknown", "assumed": False}
+
+
+def _antecedent(text: str, trigger: Trigger, sent_start: int, event_type: str,
+                events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The event an anaphoric mention ("these clashes", "this attack", "such raids") refers
+    back to: the latest event of the document of a compatible type; None when the mention
+    is not anaphoric or nothing was told before."""
+    if trigger.text.lower().endswith("ed"):
+        return None  # "those massacred", "those kidnapped": the people, not the event
+    before = _WORDS_BEFORE.search(text[max(sent_start, trigger.start - 40):trigger.start])
+    words = before.group(0).lower().split() if before else []
+    if not set(words[-2:]) & _DEMONSTRATIVE:
+        return None
+    family = _FAMILIES.get(event_type, {event_type})
+    return next((e for e in reversed(events) if e["event_type"] in family), None)
+
+
+def _same_occasion(antecedent: dict[str, Any], mention: dict[str, Any],
+                   own_place: dict[str, Any] | None) -> bool:
+    """Nothing in the mention's sentence sets it apart from the event it points back to:
+    no place of its own other than the event's, no stated date outside the event's."""
+    if own_place is not None and not _within(antecedent["location"] or {}, own_place):
+        return False
+    when, then = mention["date"], antecedent["date"]
+    if when.get("assumed") or not when.get("start_date") or not then.get("start_date"):
+        return True
+    return bool(when["start_date"] <= (then.get("end_date") or then["start_date"])
+                and then["start_date"] <= (when.get("end_date") or when["start_date"]))
+
+
+def _within(place: dict[str, Any], area: dict[str, Any]) -> bool:
+    """``place`` is ``area`` or lies in it (``area`` a country or first-level division)."""
+    if place.get("geonameid") is not None and place.get("geonameid") == area.get("geonameid"):
+        return True
+    if place.get("country_code") is None or place.get("country_code") != area.get(
+            "country_code"):
+        return False
+    code = str(area.get("feature_code") or "")
+    if code.startswith("PCL"):
+        return True
+    return code == "ADM1" and place.get("admin1_code") is not None and place.get(
+        "admin1_code") == area.get("admin1_code")
+
+
+def _absorb(antecedent: dict[str, Any], mention: dict[str, Any]) -> None:
+    """What an anaphoric mention adds to the event it refers to: its evidence sentence,
+    participants not yet listed, counts the event lacked, its triggers."""
+    for span in mention["evidence"]:
+        if span not in antecedent["evidence"]:
+            antecedent["evidence"].append(span)
+    known = {(p["role"], p["text"]) for p in antecedent["participants"]}
+    antecedent["participants"] += [p for p in mention["participants"]
+                                   if (p["role"], p["text"]) not in known]
+    for field in ("fatalities", "injured", "arrested"):
+        if antecedent.get(field) is None and mention.get(field) is not None:
+            antecedent[field] = mention[field]
+    antecedent["triggers"] = antecedent.get("triggers", []) + mention.get("triggers", [])
 
 
 def _against_forces(after: str) -> bool:
@@ -379,6 +454,11 @@ def extract_events(
             "triggers": [{"start": t.start, "end": t.end, "text": t.text, "class": t.cls}
                          for t in group],
         }
+        antecedent = _antecedent(text, primary, sent[0], event_type, events)
+        if antecedent is not None and _same_occasion(antecedent, event, place):
+            # "these attacks": told before, not a new event
+            _absorb(antecedent, event)
+            continue
         events.append(event)
         if place is not None and is_plural_act(parse_doc, primary):
             # "several shootings in Aktau, Almaty and Taraz": one event per place
