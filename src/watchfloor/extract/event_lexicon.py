@@ -39,8 +39,8 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
      r"|gun[\s-]?fights?|gun[\s-]?battles?|battl(?:e|es|ed|ing)|fighting|fought|combats?",
      "clash"),
     # attacks and killings
-    (r"attack(?:s|ed|ing)?|assault(?:s|ed|ing)?|raid(?:s|ed|ing)?|ambush(?:es|ed|ing)?",
-     "attack"),
+    (r"attack(?:s|ed|ing)?|assault(?:s|ed|ing)?|raid(?:s|ed|ing)?|ambush(?:es|ed|ing)?"
+     r"|(?:armed\s+)?incursions?", "attack"),
     (r"(?:shoot|shoots|shooting|shootings|shot)(?:\s+(?:dead|down|at))?|gunned\s+down"
      r"|machine[\s-]?gunned|strafe[sd]?|strafing|opened\s+fire|open\s+fire|fired\s+(?:on|at)",
      "attack"),
@@ -183,7 +183,7 @@ GRENADE = re.compile(r"\bgrenades?\b", re.IGNORECASE)
 SECURITY_FORCES = re.compile(
     r"\b(?:soldiers?|troops?|army|military|police(?:man|men)?|patrols?|garrisons?|"
     r"barracks|guards?|national\s+guard|battalions?|brigades?|armed\s+forces|"
-    r"security\s+forces|servicem[ae]n|officers?)\b", re.IGNORECASE)
+    r"security\s+(?:forces|services)|servicem[ae]n|officers?)\b", re.IGNORECASE)
 PROTESTERS = re.compile(
     r"\b(?:protest\w*|demonstrat\w*|strikers?|workers|students|marchers|crowds?|rall\w*)\b",
     re.IGNORECASE)

@@ -33,6 +33,15 @@ _UNREAL_HEADS = frozenset({"deny", "plan", "threaten", "intend", "want", "vow", 
 # Classes whose announcement is itself the event ("will set up 25 checkpoints").
 PLANNED_CLASSES = frozenset({"security", "agreement"})
 _MODALS = frozenset({"may", "might", "could", "would", "will", "shall", "should", "must"})
+# Verbs of undergoing: their object happens only if they do ("may fall victim to incursions",
+# "could face attacks" are no events; "suffered attacks", "were subjected to raids" are).
+_UNDERGO_HEADS = frozenset({"suffer", "face", "experience", "undergo", "endure", "fall",
+                            "subject", "risk"})
+# "Demonstrate" meaning "show" ("the effectiveness demonstrated by the militants",
+# "demonstrated their strength") is no protest: the verb followed by its object or agent.
+_SHOW_SENSE = re.compile(
+    r"demonstrat(?:e|es|ed|ing)\s+(?:that|how|what|its|their|his|her|the|a|an|by|this|"
+    r"these|those|no|great|considerable|real)\b", re.IGNORECASE)
 
 _TRIGGER_RE = re.compile(
     "|".join(rf"(?P<t{i}>\b(?:{pattern})\b)" for i, (pattern, _) in enumerate(lex.TRIGGERS)),
@@ -58,10 +67,27 @@ def _last_words(text: str, start: int, lower: int, n: int) -> str:
     return " ".join(words[-n:])
 
 
+# The month May, not the modal: "in May", "on 5 May", "May 17" (any case), or a capitalised
+# "May" inside a mixed-case sentence.
+_MONTH_MAY = re.compile(
+    r"(?:\b(?:in|on|of|since|until|till|early|late|mid|last|next|by|from|through|during|"
+    r"before|after|\d{1,2})[\s-]+)May\b|\bMay(?=\s+\d)", re.IGNORECASE)
+
+
+def _without_month_may(text: str, lower: int, start: int) -> str:
+    """``text[lower:start]`` with the month May blanked out (same length)."""
+    chunk = _MONTH_MAY.sub(lambda m: m.group(0)[:-3] + "   ", text[lower:start])
+    if not text[lower:start].isupper():  # mixed case: a capitalised May past the start
+        chunk = re.sub(r"(?<=\S\s)May\b", "   ", chunk)
+    return chunk
+
+
 def unreal_by_window(text: str, start: int, sent_start: int) -> bool:
     """Negated or hypothetical judging from the words just before ``start``."""
     neg = _last_words(text, start, sent_start, NEGATION_WINDOW_WORDS)
-    mod = _last_words(text, start, sent_start, MODALITY_WINDOW_WORDS)
+    lower = max(sent_start, start - 200)
+    mod = _last_words(_without_month_may(text, lower, start), start - lower, 0,
+                      MODALITY_WINDOW_WORDS)
     return bool(lex.NEGATION.search(neg) or lex.MODALITY.search(mod))
 
 
@@ -93,6 +119,9 @@ def unreal_by_parse(doc: Any, start: int) -> bool:
         head = head.head
         if dep != "conj" and head.lemma_.lower() in _UNREAL_HEADS:
             return True
+        if head.lemma_.lower() in _UNDERGO_HEADS and any(
+                c.dep_ == "aux" and c.lower_ in _MODALS for c in head.children):
+            return True  # "may soon fall victim to incursions"
         if (dep in ("xcomp", "conj") or (dep == "ccomp" and infinitive)) and any(
                 c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS)
                 for c in head.children):
@@ -115,6 +144,8 @@ def find_triggers(
             si += 1
         sent_start = sentences[si][0] if sentences else 0
         cls = _CLASS_OF[m.lastgroup or ""]
+        if cls == "protest" and _SHOW_SENSE.match(text, m.start()):
+            continue
         if cls in PLANNED_CLASSES:  # announced measures and deals are the development
             if lex.NEGATION.search(_last_words(text, m.start(), sent_start, 2)):
                 continue

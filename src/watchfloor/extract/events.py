@@ -33,6 +33,14 @@ How an event is built:
    (``injured``), arrested/detained (``arrested``, arrest events only); null when none.
 7. ``confidence``: :data:`BASE_CONFIDENCE` plus :data:`CONFIDENCE_BONUS` for each of a
    perpetrator, a place in the sentence, a stated date, capped at :data:`MAX_CONFIDENCE`.
+8. Several events in one sentence (:mod:`.event_split`): coordinated event nouns with
+   modifiers of their own ("a suicide attack in May and several shootings in ...") are
+   separate events, each reading dates, places and counts in its own part of the sentence;
+   a plural act located in one place of a list ("in Aktau, Almaty and Taraz") is one event
+   per place.
+9. Mentions that point back ("these clashes", "this attack", "such raids") add their
+   sentence, participants and missing counts to the latest event of a compatible type
+   instead of making a new one, unless a place or a date of their own sets them apart.
 """
 
 from __future__ import annotations
@@ -57,6 +65,12 @@ from watchfloor.extract.event_arguments import (
     weapons,
 )
 from watchfloor.extract.event_places import document_places, place_for
+from watchfloor.extract.event_split import (
+    Part,
+    coordinated_parts,
+    is_plural_act,
+    listed_places,
+)
 from watchfloor.extract.event_triggers import Trigger, find_triggers, type_event
 from watchfloor.extract.truecase import same_text
 
@@ -87,11 +101,35 @@ _STATISTIC = re.compile(r"\b\d[\d,.]*\s+(?:\w+\s+)?$")
 # "bombs" are left out: "explosions were heard" reports what happened.
 _GENERIC_PLURAL = re.compile(
     r"(?:attacks|raids|ambushes|assaults|murders|killings|assassinations|massacres|"
-    r"kidnappings|abductions|sabotages|bombings|shootings)", re.IGNORECASE)
+    r"kidnappings|abductions|sabotages|bombings|shootings|incursions)", re.IGNORECASE)
+# "attacks by the rebels", "incursions by members of the IMU": a bare plural with its agent
+# reports acts of someone in particular, not a kind of act.
+_BY_AGENT = re.compile(r"\s+by\s+\w", re.IGNORECASE)
+# "against" and up to two modifiers before what it governs ("against local security forces").
+_AGAINST_FORCES = re.compile(
+    r"\bagainst\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}?" + lex.SECURITY_FORCES.pattern,
+    re.IGNORECASE)
+# Words that make an event noun point back at an event told before ("these clashes").
+_DEMONSTRATIVE = lex.words("this these those such")
+# Event types one anaphoric mention may refer to: "these clashes" may be a riot told
+# before, "this attack" a bombing.
+_VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence",
+                            "Violence against civilians", "Riots"})
+_FAMILIES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(_VIOLENT_TYPES, _VIOLENT_TYPES),
+    "Protests": frozenset({"Protests", "Riots"}),
+}
 # Words before a plural event noun that make it refer to particular events.
 _DEFINITE = lex.words("the these those both its their his her our yesterday's today's "
                       "latest last")
 _WORDS_BEFORE = re.compile(r"(?:[\w']+\W+){1,3}$")
+# Words that count occurrences before a plural event noun (one adjective may come between):
+# "several attacks", "a series of transnational attacks", "two bombings" report particular
+# events, however vaguely. Digits are left to the statistic rule ("300 attacks last year").
+_OCCURRENCES = re.compile(
+    r"\b(?:several|numerous|multiple|repeated|a\s+few|(?:a\s+)?(?:series|string|spate|wave|"
+    r"number|couple|handful)\s+of|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+    r"dozens\s+of)\s+(?:[a-z][\w-]*\s+)?$", re.IGNORECASE)
 _QUANTITY_FIELD = {"killed": "fatalities", "injured": "injured", "arrested": "arrested",
                    "detained": "arrested"}
 
@@ -123,6 +161,70 @@ def _fallback_date(start: int, end: int, dates: list[dict[str, Any]],
     return {"start_date": None, "end_date": None, "precision": "unknown", "assumed": False}
 
 
+def _antecedent(text: str, trigger: Trigger, sent_start: int, event_type: str,
+                events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The event an anaphoric mention ("these clashes", "this attack", "such raids") refers
+    back to: the latest event of the document of a compatible type; None when the mention
+    is not anaphoric or nothing was told before."""
+    if trigger.text.lower().endswith("ed"):
+        return None  # "those massacred", "those kidnapped": the people, not the event
+    before = _WORDS_BEFORE.search(text[max(sent_start, trigger.start - 40):trigger.start])
+    words = before.group(0).lower().split() if before else []
+    if not set(words[-2:]) & _DEMONSTRATIVE:
+        return None
+    family = _FAMILIES.get(event_type, {event_type})
+    return next((e for e in reversed(events) if e["event_type"] in family), None)
+
+
+def _same_occasion(antecedent: dict[str, Any], mention: dict[str, Any],
+                   own_place: dict[str, Any] | None) -> bool:
+    """Nothing in the mention's sentence sets it apart from the event it points back to:
+    no place of its own other than the event's, no stated date outside the event's."""
+    if own_place is not None and not _within(antecedent["location"] or {}, own_place):
+        return False
+    when, then = mention["date"], antecedent["date"]
+    if when.get("assumed") or not when.get("start_date") or not then.get("start_date"):
+        return True
+    return bool(when["start_date"] <= (then.get("end_date") or then["start_date"])
+                and then["start_date"] <= (when.get("end_date") or when["start_date"]))
+
+
+def _within(place: dict[str, Any], area: dict[str, Any]) -> bool:
+    """``place`` is ``area`` or lies in it (``area`` a country or first-level division)."""
+    if place.get("geonameid") is not None and place.get("geonameid") == area.get("geonameid"):
+        return True
+    if place.get("country_code") is None or place.get("country_code") != area.get(
+            "country_code"):
+        return False
+    code = str(area.get("feature_code") or "")
+    if code.startswith("PCL"):
+        return True
+    return code == "ADM1" and place.get("admin1_code") is not None and place.get(
+        "admin1_code") == area.get("admin1_code")
+
+
+def _absorb(antecedent: dict[str, Any], mention: dict[str, Any]) -> None:
+    """What an anaphoric mention adds to the event it refers to: its evidence sentence,
+    participants not yet listed, counts the event lacked, its triggers."""
+    for span in mention["evidence"]:
+        if span not in antecedent["evidence"]:
+            antecedent["evidence"].append(span)
+    known = {(p["role"], p["text"]) for p in antecedent["participants"]}
+    antecedent["participants"] += [p for p in mention["participants"]
+                                   if (p["role"], p["text"]) not in known]
+    for field in ("fatalities", "injured", "arrested"):
+        if antecedent.get(field) is None and mention.get(field) is not None:
+            antecedent[field] = mention[field]
+    antecedent["triggers"] = antecedent.get("triggers", []) + mention.get("triggers", [])
+
+
+def _against_forces(after: str) -> bool:
+    """An "against <security forces>" phrase after the trigger ("attacks by militants
+    against security services"): aimed at the forces even where the parse attached the
+    phrase elsewhere."""
+    return _AGAINST_FORCES.search(after) is not None
+
+
 def _is_statistic(text: str, trigger: Trigger, sent_start: int) -> bool:
     return trigger.text.lower().endswith("s") and bool(
         _STATISTIC.search(text[max(sent_start, trigger.start - 30):trigger.start]))
@@ -131,10 +233,15 @@ def _is_statistic(text: str, trigger: Trigger, sent_start: int) -> bool:
 def _is_generic(text: str, trigger: Trigger, sent_start: int) -> bool:
     """A bare plural event noun speaks of a kind of act, not of one event ("terrorist
     attacks will not stop us", "kidnappings and murders continue"); "the attacks", "their
-    raids" refer back to reported ones and stay."""
+    raids" refer back to reported ones and stay, and so do counted occurrences ("several
+    attacks", "a series of transnational attacks", "three bombings") and acts with their
+    agent ("incursions by members of the IMU")."""
     if not _GENERIC_PLURAL.fullmatch(trigger.text):
         return False
-    before = _WORDS_BEFORE.search(text[max(sent_start, trigger.start - 40):trigger.start])
+    window = text[max(sent_start, trigger.start - 40):trigger.start]
+    if _OCCURRENCES.search(window) or _BY_AGENT.match(text, trigger.end):
+        return False
+    before = _WORDS_BEFORE.search(window)
     words = before.group(0).lower().split() if before else []
     return not (set(words[-3:]) & _DEFINITE)
 
@@ -157,9 +264,9 @@ def _groups(triggers: list[Trigger]) -> list[list[Trigger]]:
     return sorted(groups, key=lambda g: g[0].start)
 
 
-def _event_id(text: str, group: list[Trigger]) -> str:
+def _event_id(text: str, group: list[Trigger], *, salt: str = "") -> str:
     digest = hashlib.sha1(text.encode("utf-8"))
-    digest.update(";".join(f"{t.start}:{t.end}" for t in group).encode())
+    digest.update((";".join(f"{t.start}:{t.end}" for t in group) + salt).encode())
     return "ev-" + digest.hexdigest()[:16]
 
 
@@ -302,18 +409,24 @@ def extract_events(
     previous: dict[str, Any] | None = None  # the location of the last violent event
     parse_doc = doc if _usable_doc(doc, text) else None
     events: list[dict[str, Any]] = []
-    for group in _groups(triggers):
-        sent = sentences[group[0].sentence]
+    parts = [(part, sentences[group[0].sentence]) for group in _groups(triggers)
+             for part in (coordinated_parts(group, sentences[group[0].sentence], parse_doc)
+                          if set(t.cls for t in group) & lex.VIOLENT else
+                          [Part(triggers=group, zone=sentences[group[0].sentence])])]
+    for part, sent in parts:
+        group = part.triggers
         sentence = text[sent[0]:sent[1]]
-        when = _date_for(sent[0], sent[1], dates, published)
+        when = _date_for(sent[0], sent[1], [d for d in dates if part.admits(d)], published)
         classes = {t.cls for t in group}
         primary = min(group, key=lambda t: (lex.CLASS_RANK.get(t.cls, 99), t.start))
         args = _arguments(text, sent, group, actors, parse_doc) if classes & (
             lex.VIOLENT | {"protest"}) else []
         hit = " ".join(a.text for a in args if a.role in ("victim", "target"))
-        event_type, sub_type = type_event(classes, sentence,
-                                          forces_hit=bool(lex.SECURITY_FORCES.search(hit)))
-        place = place_for(text, sent, (primary.start, primary.end), places, geography,
+        forces_hit = bool(lex.SECURITY_FORCES.search(hit)) or _against_forces(
+            text[primary.end:sent[1]])
+        event_type, sub_type = type_event(classes, sentence, forces_hit=forces_hit)
+        own_places = [p for p in places if part.admits(p)]
+        place = place_for(text, sent, (primary.start, primary.end), own_places, geography,
                           doc=parse_doc)
         location = place or previous or geography.fallback
         if classes & lex.VIOLENT:
@@ -322,7 +435,7 @@ def extract_events(
         others = [a for a in args if a.role == "victim"] or perps[1:]
         confidence = BASE_CONFIDENCE + CONFIDENCE_BONUS * (
             bool(perps) + (place is not None) + (not when.get("assumed")))
-        counts = _counts(quantities, sent, classes)
+        counts = _counts([q for q in quantities if part.admits(q)], sent, classes)
         if counts["fatalities"] is None and classes & {"kill"} and not classes & {"kidnap"}:
             counts["fatalities"] = _named_dead(args, quantities)
         event: dict[str, Any] = {
@@ -341,7 +454,20 @@ def extract_events(
             "triggers": [{"start": t.start, "end": t.end, "text": t.text, "class": t.cls}
                          for t in group],
         }
+        antecedent = _antecedent(text, primary, sent[0], event_type, events)
+        if antecedent is not None and _same_occasion(antecedent, event, place):
+            # "these attacks": told before, not a new event
+            _absorb(antecedent, event)
+            continue
         events.append(event)
+        if place is not None and is_plural_act(parse_doc, primary):
+            # "several shootings in Aktau, Almaty and Taraz": one event per place
+            for other in listed_places(text, place, own_places, part.zone):
+                if other is not place:
+                    events.append(event | {
+                        "event_id": _event_id(text, group, salt=f"@{other['start']}"),
+                        "location": other, "fatalities": None, "injured": None,
+                        "arrested": None})
     _add_identified_victims(text, sentences, actors, events)
     _name_persons_fully(actors, events)
     return events
