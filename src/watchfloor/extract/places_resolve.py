@@ -27,11 +27,10 @@ softmax share of the winning candidate, lowered for fuzzy and demonym matches.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from watchfloor.extract.places_context import (
     build_voters,
@@ -41,6 +40,13 @@ from watchfloor.extract.places_context import (
 )
 from watchfloor.extract.places_geo import NEAR_KM, haversine_km, inside
 from watchfloor.extract.places_home import HomeArea
+from watchfloor.extract.places_lists import (
+    coordinated,
+    joined_runs,
+    plural_admin_items,
+    plural_level,
+    singular,
+)
 from watchfloor.extract.places_recognise import (
     Mention,
     demonym_country,
@@ -94,6 +100,12 @@ SEAT_MIN_POPULATION = 20_000
 PUBLISHER_WEIGHT = 0.4
 PARENT_WEIGHT = 2.0  # "Cairo, Illinois": being inside the named parent outweighs population
 SUFFIX_KIND_WEIGHT = 0.5  # "Zhambyl region" names an admin unit, "Almaty city" a city
+# An administrative unit named by a plural type word around its list ("Becker, Clay and
+# Wilkin counties") gains this beyond SUFFIX_KIND_WEIGHT: the text says what it is.
+PLURAL_ADMIN_WEIGHT = 1.0
+# Items of a list are of one kind ("Oregon and Washington"; ``places_lists``): a candidate
+# gains this times the share of the list's other items currently read as its kind.
+LIST_KIND_WEIGHT = 0.5
 # Softmax temperature for the reported confidence.
 TEMPERATURE = 0.3
 DEMONYM_FACTOR = 0.8
@@ -119,8 +131,6 @@ _TYPE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-# What joins the last items of a list of places: "A, B and C", "A, B, or C".
-_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or|&)\s+(?:the\s+)?$", re.IGNORECASE)
 # Order of kinds by size, for telling a hierarchy ("Cairo, Illinois") from a list.
 KIND_RANK = {"city": 0, "feature": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4,
              "continent": 4}
@@ -233,6 +243,28 @@ def base_score(
     return score
 
 
+def _with_type_word(query: _Query, mention: Mention, word: str, gazetteer: Gazetteer) -> _Query:
+    """``query`` with the units called by the name and a type word named around it ("the
+    provinces of Nyanza and Western": Western Province, Kenya, is called so in full)."""
+    if mention.demonym_of or mention.demonym_place is not None:
+        return query
+    known = {c.id for c in query.candidates}
+    extra = [c for c in gazetteer.lookup(f"{mention.text} {word}", fuzzy=False)
+             if c.id not in known and c.kind in ("admin1", "admin2")]
+    return replace(query, candidates=query.candidates + extra) if extra else query
+
+
+def _plural_admin_row(candidates: list[Candidate], row: list[float], level: str) -> list[float]:
+    """``row`` with ``PLURAL_ADMIN_WEIGHT`` added to the candidates of the admin ``level`` a
+    plural type word names ("counties": admin2), or of the other level where the name has
+    none of that one."""
+    kinds = {c.kind for c in candidates}
+    if level not in kinds:
+        level = "admin1" if level == "admin2" else "admin2"
+    return [b + PLURAL_ADMIN_WEIGHT if c.kind == level else b
+            for c, b in zip(candidates, row, strict=True)]
+
+
 def _base_row(candidates: list[Candidate], hint: str | None) -> list[float]:
     """Base scores of a name's candidates. An alternate-name reading is *shadowed* when a
     candidate at least as populous carries the name as its own ("Atlanta", an old name of
@@ -296,6 +328,19 @@ def find_parents(text: str, mentions: list[Mention]) -> dict[int, int]:
     return parents
 
 
+def list_runs(
+    text: str, mentions: list[Mention], ranks: list[int | None],
+) -> list[list[int]]:
+    """Runs of mentions that are lists: joined by "and"/"or" somewhere, or at least three
+    names joined by commas whose best context-free readings (``ranks``) are of one kind."""
+    out = []
+    for run in joined_runs(text, mentions):
+        known = {ranks[i] for i in run if ranks[i] is not None}
+        if coordinated(text, mentions, run) or (len(run) >= 3 and len(known) == 1):
+            out.append(run)
+    return out
+
+
 def drop_list_parents(
     text: str, mentions: list[Mention], parents: dict[int, int], ranks: list[int | None],
 ) -> dict[int, int]:
@@ -307,20 +352,8 @@ def drop_list_parents(
     readings (``ranks``, see ``KIND_RANK``) are all of one kind. Inside a list, a comma is
     still a hierarchy where the next name is of a larger kind ("Springfield, Ill., and
     Austin, Texas")."""
-    runs: list[list[int]] = []
-    for i in range(len(mentions)):
-        gap = text[mentions[i - 1].end:mentions[i].start] if i else ""
-        joined = i > 0 and "\n" not in gap and (gap.strip() == "," or _LIST_GAP.match(gap))
-        if joined:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
     kept = dict(parents)
-    for run in runs:
-        gaps = [text[mentions[a].end:mentions[b].start] for a, b in itertools.pairwise(run)]
-        known = {ranks[i] for i in run if ranks[i] is not None}
-        if not (any(_LIST_GAP.match(g) for g in gaps) or (len(run) >= 3 and len(known) == 1)):
-            continue
+    for run in list_runs(text, mentions, ranks):
         for child in run[:-1]:
             parent = kept.get(child)
             if parent is None:
@@ -353,10 +386,17 @@ def resolve(
         mentions[parent].after_comma = True  # admits "Ill.", "TX" as the parent
     queries = [candidates_for(m, gazetteer) for m in mentions]
     hints = [q.kind_hint or context_hint(text, m) for q, m in zip(queries, mentions, strict=True)]
+    plural = plural_admin_items(text, mentions)  # "Becker, Clay and Wilkin counties"
+    for i, word in plural.items():
+        hints[i] = "admin"
+        queries[i] = _with_type_word(queries[i], mentions[i], singular(word), gazetteer)
     keys = [name_key(m.text) for m in mentions]
     base = [_base_row(q.candidates, h) for q, h in zip(queries, hints, strict=True)]
+    for i, word in plural.items():
+        base[i] = _plural_admin_row(queries[i].candidates, base[i], plural_level(word))
     ranks = [KIND_RANK.get(q.candidates[max(range(len(row)), key=row.__getitem__)].kind)
              if row else None for q, row in zip(queries, base, strict=True)]
+    lists = list_runs(text, mentions, ranks)
     parents = drop_list_parents(text, mentions, parents, ranks)
     seat_regions: set[int] = set()  # regions whose namesake city the bare name means
     for q, h, row in zip(queries, hints, base, strict=True):
@@ -387,6 +427,11 @@ def resolve(
             elif capitals:
                 row[j] -= SEAT_MARGIN - SEAT_CITY_BONUS
 
+    # names read as a seat city or its namesake region ("New York"): the seat rule decides
+    seat_names = {i for i, q in enumerate(queries)
+                  if any(c.id in seat_regions for c in q.candidates)}
+    in_list = list_kind_bonus(base, queries, lists, seat_names)
+
     def pick(scores_by_mention: list[list[float]]) -> list[int]:
         return [max(range(len(s)), key=s.__getitem__) if s else -1 for s in scores_by_mention]
 
@@ -406,8 +451,8 @@ def resolve(
         for i, q in enumerate(queries):
             key = voters.keys[i]
             row = []
-            for c, b in zip(q.candidates, base[i], strict=True):
-                s = b + context_bonus(c, key, votes, voters,
+            for c, b, lb in zip(q.candidates, base[i], in_list[i], strict=True):
+                s = b + lb + context_bonus(c, key, votes, voters,
                                       coherent=c.id not in seat_regions)
                 if c.country_code and c.country_code in publisher_countries:
                     s += PUBLISHER_WEIGHT
@@ -438,6 +483,41 @@ def resolve(
         results.append(Resolution(mention=m, candidate=c, score=round(confidence, 4),
                                   candidates=q.candidates, scores=scores[i]))
     return results
+
+
+def list_kind_bonus(
+    base: list[list[float]], queries: list[_Query], lists: list[list[int]], skip: set[int],
+) -> list[list[float]]:
+    """Items of one list are of one kind ("Wales and England" are regions, "Nigeria,
+    Cameroon and Chad" countries): per mention and candidate, ``LIST_KIND_WEIGHT`` times
+    the mean over the list's other items of how plausible their best reading of the
+    candidate's size rank (``KIND_RANK``) is, exp((base - their best base) / TEMPERATURE).
+
+    The context-free scores ``base``, so that two items cannot pull each other to a kind
+    only their context suggests; the best reading, not the sum, so that a name with many
+    namesake towns ("Washington") is no more a town for it. Items in ``skip`` (a seat city
+    and its namesake region: "New York" is one place either way, the seat rule decides)
+    neither take nor give a bonus."""
+    bonus = [[0.0] * len(row) for row in base]
+    for run in lists:
+        plausible: dict[int, dict[int | None, float]] = {}
+        for i in run:
+            if not base[i] or i in skip:
+                continue
+            top = max(base[i])
+            by_rank: dict[int | None, float] = {}
+            for c, s in zip(queries[i].candidates, base[i], strict=True):
+                rank, w = KIND_RANK.get(c.kind), math.exp((s - top) / TEMPERATURE)
+                by_rank[rank] = max(by_rank.get(rank, 0.0), w)
+            plausible[i] = by_rank
+        for i in run:
+            peers = [p for j, p in plausible.items() if j != i]
+            if not peers or i in skip:
+                continue
+            bonus[i] = [LIST_KIND_WEIGHT * sum(p.get(KIND_RANK.get(c.kind), 0.0)
+                                               for p in peers) / len(peers)
+                        for c in queries[i].candidates]
+    return bonus
 
 
 def _apply_parent(
