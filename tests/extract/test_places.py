@@ -62,6 +62,11 @@ def test_trim_span_and_caps() -> None:
     text = "in the Rasht Valley's east"
     start, end = trim_span(text, 3, 21)
     assert text[start:end] == "Rasht Valley"
+    # a period followed by a comma ends an abbreviation, not a sentence; "W. Va." keeps it
+    text = "Sen. Roe, D-Pa., said so in Pa. Rep. Doe, D-W. Va. agreed."
+    assert [text[slice(*trim_span(text, i, i + n))] for i, n in
+            ((text.index("Pa.,"), 4), (text.index("Pa. Rep"), 4), (text.index("W. Va."), 7))
+            ] == ["Pa.", "Pa", "W. Va."]
     assert is_all_caps("BOMB EXPLODES IN LIMA, PERU, KILLING THREE PEOPLE TODAY")
     assert not is_all_caps("A bomb exploded in Lima, Peru.")
 
@@ -277,6 +282,12 @@ def test_region_codes_and_abbreviations(gazetteer: Gazetteer) -> None:
     assert places[1]["admin1_code"] == "DC"
     start, end = trim_span("in the U.S. today", 7, 11)
     assert "in the U.S. today"[start:end] == "U.S."
+    # a dotted abbreviation is the region's even where a town abroad is called by its
+    # letters ("Pa", Burkina Faso; "Ny"); "W. Va." may have a space
+    text = "Sen. Jane Roe, D-Pa., and Rep. John Doe, D-N.Y., met Rep. Bo Poe, R-W. Va."
+    places = places_from_entities(text, _gpe(text, "Pa.", "N.Y.", "W. Va."),
+                                  gazetteer=gazetteer)
+    assert [p["admin1_code"] for p in places] == ["PA", "NY", "WV"]
 
 
 def test_places_inside_organisation_names(gazetteer: Gazetteer) -> None:
