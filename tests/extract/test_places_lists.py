@@ -5,6 +5,7 @@ from __future__ import annotations
 from watchfloor.extract.places import places_from_entities
 from watchfloor.extract.places_lists import (
     coordinated,
+    elided_names,
     joined_runs,
     plural_admin_items,
     plural_level,
@@ -81,3 +82,24 @@ def test_items_of_a_list_are_of_one_kind(gazetteer: Gazetteer) -> None:
                                   gazetteer=gazetteer)
     assert [(p["kind"], p["admin1_code"]) for p in places] == [("admin1", "OR"),
                                                                ("admin1", "WA")]
+
+
+def test_elided_coordination() -> None:
+    text = "Storms hit Central and South America, then Georgia and South Carolina."
+    ms = _mentions(text, "Central", "South America", "Georgia", "South Carolina")
+    assert elided_names(text, ms) == {0: "Central America", 2: "Georgia Carolina"}
+
+
+def test_elided_coordination_resolves_where_the_full_name_is_known(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Storms hit Central and South America, then Georgia and South Carolina."
+    names = ("Central", "South America", "Georgia", "South Carolina")
+    places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+    assert [p["name"] for p in places] == ["Central America", "South America", "Georgia",
+                                           "South Carolina"]
+    assert places[2]["admin1_code"] == "GA"  # "Georgia Carolina" is no name: unchanged
+    text = "Talks between North and South Korea resumed."
+    places = places_from_entities(text, _gpe(text, "North", "South Korea"),
+                                  gazetteer=gazetteer)
+    assert [p["country_code"] for p in places] == ["KP", "KR"]

@@ -86,3 +86,24 @@ def singular(word: str) -> str:
     ("Western Province")."""
     stem = word[:-3] + "y" if word.endswith("ies") else word[:-1]
     return stem.capitalize()
+
+
+# "Central and South America", "North and South Korea": the first name shares the head
+# noun of the second (an elided coordination).
+_AND_ONLY = re.compile(r"^\s*(?:and|or|&)\s+$", re.IGNORECASE)
+_ONE_WORD = re.compile(r"^[A-Z][a-z]+$")
+
+
+def elided_names(text: str, mentions: Sequence[Mention]) -> dict[int, str]:
+    """For a one-word mention coordinated with a longer next one ("Central" in "Central
+    and South America"), the full name it stands for: the word and the next mention's
+    words after its first ("Central America"). The caller keeps it only where the
+    gazetteer knows that name."""
+    out: dict[int, str] = {}
+    for i in range(len(mentions) - 1):
+        m, nxt = mentions[i], mentions[i + 1]
+        words = nxt.text.split()
+        if (len(words) >= 2 and _ONE_WORD.match(m.text)
+                and _AND_ONLY.match(text[m.end:nxt.start])):
+            out[i] = " ".join([m.text, *words[1:]])
+    return out

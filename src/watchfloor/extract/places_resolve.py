@@ -42,6 +42,7 @@ from watchfloor.extract.places_geo import NEAR_KM, haversine_km, inside
 from watchfloor.extract.places_home import HomeArea
 from watchfloor.extract.places_lists import (
     coordinated,
+    elided_names,
     joined_runs,
     plural_admin_items,
     plural_level,
@@ -390,6 +391,11 @@ def resolve(
     for parent in parents.values():
         mentions[parent].after_comma = True  # admits "Ill.", "TX" as the parent
     queries = [candidates_for(m, gazetteer) for m in mentions]
+    for i, full in elided_names(text, mentions).items():
+        # "Central and South America": "Central" is Central America, where that is a name
+        found = [c for c in gazetteer.lookup(full, fuzzy=False) if c.quality >= QUALITY_CURATED]
+        if found:
+            queries[i] = _Query(candidates=found, kind_hint=None)
     hints = [q.kind_hint or context_hint(text, m) for q, m in zip(queries, mentions, strict=True)]
     plural = plural_admin_items(text, mentions)  # "Becker, Clay and Wilkin counties"
     for i, word in plural.items():
