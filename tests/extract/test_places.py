@@ -288,6 +288,9 @@ def test_region_codes_and_abbreviations(gazetteer: Gazetteer) -> None:
     places = places_from_entities(text, _gpe(text, "Pa.", "N.Y.", "W. Va."),
                                   gazetteer=gazetteer)
     assert [p["admin1_code"] for p in places] == ["PA", "NY", "WV"]
+    text = "Samples went to the NY laboratory."
+    places = places_from_entities(text, _gpe(text, "NY"), gazetteer=gazetteer)
+    assert [p["admin1_code"] for p in places] == ["NY"]
 
 
 def test_places_inside_organisation_names(gazetteer: Gazetteer) -> None:

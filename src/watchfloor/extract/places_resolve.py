@@ -139,9 +139,10 @@ KIND_RANK = {"city": 0, "feature": 0, "admin2": 1, "admin1": 2, "country": 3, "r
 _DEMONYM_WORD = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+)?$")
 # Abbreviations of region names: "Ill.", "D.C.", "Calif.", "TX".
 _ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2,3})$")
-# An abbreviation with its dots ("Pa.", "N.Y.", "W. Va."): in English news a region's,
-# even where some town abroad is called like its letters ("Pa", Burkina Faso).
-_DOTTED_ABBREVIATION = re.compile(r"^[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?$")
+# An abbreviation with its dots ("Pa.", "N.Y.", "W. Va.") or a two-letter code ("NY"): in
+# English news a region's, even where some town abroad is called like its letters ("Pa",
+# Burkina Faso; "Ny", an alternate name of a village in Iran).
+_REGION_ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2})$")
 _PREFIX = re.compile(
     r"^(?:(?:the\s+)?(?P<word>republic|state|city|province|region|county)\s+of)\s+(?P<name>.+)$",
     re.IGNORECASE,
@@ -180,7 +181,7 @@ def candidates_for(mention: Mention, gazetteer: Gazetteer) -> _Query:
         return _Query(candidates=[country_entry], kind_hint=None)
     exact = gazetteer.lookup(text, fuzzy=False, after_comma=mention.after_comma)
     if not mention.after_comma and (
-            _DOTTED_ABBREVIATION.match(text) or (not exact and _ABBREVIATION.match(text))):
+            _REGION_ABBREVIATION.match(text) or (not exact and _ABBREVIATION.match(text))):
         # "D.C." or "Ill." outside a "Place, Region" phrase ("Washington D.C.", a list,
         # "Sen. Bob Casey, D-Pa."): the regions it abbreviates are candidates too
         exact = gazetteer.lookup(text, fuzzy=False, after_comma=True)
