@@ -288,6 +288,11 @@ def test_region_codes_and_abbreviations(gazetteer: Gazetteer) -> None:
     places = places_from_entities(text, _gpe(text, "Pa.", "N.Y.", "W. Va."),
                                   gazetteer=gazetteer)
     assert [p["admin1_code"] for p in places] == ["PA", "NY", "WV"]
+    text = "A Loudon Co. man died; the Town of Groton mourned."
+    places = places_from_entities(text, _gpe(text, "Loudon Co.", "Town of Groton"),
+                                  gazetteer=gazetteer)
+    assert [(p["name"], p["admin1_code"]) for p in places] == [("Loudon County", "TN"),
+                                                               ("Groton", "CT")]
     text = "Samples went to the NY laboratory."
     places = places_from_entities(text, _gpe(text, "NY"), gazetteer=gazetteer)
     assert [p["admin1_code"] for p in places] == ["NY"]

@@ -143,8 +143,12 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{
 # English news a region's, even where some town abroad is called like its letters ("Pa",
 # Burkina Faso; "Ny", an alternate name of a village in Iran).
 _REGION_ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2})$")
+# Abbreviated type words of US news: "Loudon Co.", "Tewksbury Twp.", "Pott Co."
+_SHORT_TYPE_WORDS = {"co": "County", "twp": "Township"}
+_SHORT_TYPE_WORD = re.compile(r"^(?P<name>.+?)\s+(?P<word>Co|Twp|CO|TWP)\.?$")
 _PREFIX = re.compile(
-    r"^(?:(?:the\s+)?(?P<word>republic|state|city|province|region|county)\s+of)\s+(?P<name>.+)$",
+    r"^(?:(?:the\s+)?(?P<word>republic|state|city|town|village|township|province|region|county)"
+    r"\s+of)\s+(?P<name>.+)$",
     re.IGNORECASE,
 )
 
@@ -187,6 +191,13 @@ def candidates_for(mention: Mention, gazetteer: Gazetteer) -> _Query:
         exact = gazetteer.lookup(text, fuzzy=False, after_comma=True)
     if exact:
         return _Query(candidates=exact, kind_hint=None)
+    short = _SHORT_TYPE_WORD.match(text.strip())
+    if short:  # "Loudon Co.", "Tewksbury Twp.": the unit by its full name, else as below
+        full = f"{short.group('name')} {_SHORT_TYPE_WORDS[short.group('word').lower()]}"
+        found = gazetteer.lookup(full, fuzzy=False)
+        if found:
+            return _Query(candidates=found, kind_hint="admin")
+        text = full
     for pattern in (_SUFFIX, _PREFIX):
         hit = pattern.match(text.strip())
         if hit:
