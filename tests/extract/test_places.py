@@ -9,11 +9,17 @@ from typer.testing import CliRunner
 from watchfloor.extract.places import PlaceContext, extract_places, places_from_entities
 from watchfloor.extract.places_recognise import (
     EntitySpan,
+    Mention,
     is_all_caps,
     russian_base_forms,
     trim_span,
 )
-from watchfloor.extract.places_resolve import base_score, haversine_km, inside
+from watchfloor.extract.places_resolve import (
+    base_score,
+    haversine_km,
+    inside,
+    located_in_parents,
+)
 from watchfloor.knowledge.gazetteer import Candidate, Gazetteer
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
@@ -84,6 +90,21 @@ def test_hierarchy_resolves_inside_parent(
     places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
     assert places[0]["country_code"] == first_cc
     assert places[0]["admin1_code"] == first_admin1
+
+
+def test_located_in_is_a_hierarchy_when_the_second_name_is_larger(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Ministers from France, Germany and Italy met in Paris in Texas."
+    names = ("France", "Germany", "Italy", "Paris", "Texas")
+    places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+    assert (places[3]["country_code"], places[3]["admin1_code"]) == ("US", "TX")
+    text = "Ducks were shot in Crawford County, located in Pennsylvania, and Alpha in Beta."
+    mentions = [Mention(start=text.index(n), end=text.index(n) + len(n), text=n,
+                        source="ner")
+                for n in ("Crawford County", "Pennsylvania", "Alpha", "Beta")]
+    # ranks: county 1, state 2; "Alpha in Beta" with Beta no larger is not a hierarchy
+    assert located_in_parents(text, mentions, [1, 2, 2, 0]) == {0: 1}
 
 
 def test_a_list_of_places_is_not_a_hierarchy(gazetteer: Gazetteer) -> None:

@@ -132,6 +132,13 @@ _TYPE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# What joins a place to the larger one it lies in: "Crawford County in Pennsylvania",
+# "Santa Maria, located in Davao del Sur", "Kalam in the province of Swat".
+_LOCATED_IN = re.compile(
+    r"^[ \t]*,?[ \t]*(?:(?:which|that)[ \t]+(?:is|are|lies|lie)[ \t]+)?"
+    r"(?:(?:located|situated|based)[ \t]+)?in[ \t]+(?:the[ \t]+)?"
+    r"(?:(?:state|province|region|county|country|district)[ \t]+of[ \t]+)?$",
+    re.IGNORECASE)
 # Order of kinds by size, for telling a hierarchy ("Cairo, Illinois") from a list.
 KIND_RANK = {"city": 0, "feature": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4,
              "continent": 4}
@@ -346,6 +353,23 @@ def find_parents(text: str, mentions: list[Mention]) -> dict[int, int]:
     return parents
 
 
+def located_in_parents(
+    text: str, mentions: list[Mention], ranks: list[int | None],
+) -> dict[int, int]:
+    """Index of each mention's parent by an "in" between them ("Crawford County in
+    Pennsylvania", "Santa Maria, located in Davao del Sur"), where the second name's best
+    context-free reading (``ranks``) is of a larger kind than the first's: "Georgia in
+    Atlanta" is a match, not a place."""
+    parents: dict[int, int] = {}
+    for i in range(len(mentions) - 1):
+        if not _LOCATED_IN.match(text[mentions[i].end:mentions[i + 1].start]):
+            continue
+        child, parent = ranks[i], ranks[i + 1]
+        if child is not None and parent is not None and child < parent:
+            parents[i] = i + 1
+    return parents
+
+
 def list_runs(
     text: str, mentions: list[Mention], ranks: list[int | None],
 ) -> list[list[int]]:
@@ -421,6 +445,8 @@ def resolve(
              if row else None for q, row in zip(queries, base, strict=True)]
     lists = list_runs(text, mentions, ranks)
     parents = drop_list_parents(text, mentions, parents, ranks)
+    for child, parent in located_in_parents(text, mentions, ranks).items():
+        parents.setdefault(child, parent)
     seat_regions: set[int] = set()  # regions whose namesake city the bare name means
     for q, h, row in zip(queries, hints, base, strict=True):
         if h == "admin":
