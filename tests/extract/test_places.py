@@ -18,6 +18,7 @@ from watchfloor.extract.places_resolve import (
     base_score,
     haversine_km,
     inside,
+    is_dateline,
     located_in_parents,
 )
 from watchfloor.knowledge.gazetteer import Candidate, Gazetteer
@@ -105,6 +106,29 @@ def test_located_in_is_a_hierarchy_when_the_second_name_is_larger(
                 for n in ("Crawford County", "Pennsylvania", "Alpha", "Beta")]
     # ranks: county 1, state 2; "Alpha in Beta" with Beta no larger is not a hierarchy
     assert located_in_parents(text, mentions, [1, 2, 2, 0]) == {0: 1}
+
+
+def test_a_dateline_names_a_city(gazetteer: Gazetteer) -> None:
+    # beside a list of states "Washington" would be the state; opening a dateline it is
+    # the capital
+    states = ("Oregon", "Idaho", "Montana")
+    for text, name in (("WASHINGTON — Senators from Oregon, Idaho and Montana voted.",
+                        "WASHINGTON"),
+                       ("Bonuses taxed. WASHINGTON — Senators from Oregon, Idaho and "
+                        "Montana voted.", "WASHINGTON"),
+                       ("Washington (AP) -- Senators from Oregon, Idaho and Montana voted.",
+                        "Washington")):
+        places = places_from_entities(text, _gpe(text, name, *states), gazetteer=gazetteer)
+        assert (places[0]["kind"], places[0]["admin1_code"]) == ("city", "DC"), text
+        start = text.index(name)
+        assert is_dateline(text, Mention(start=start, end=start + len(name), text=name,
+                                         source="ner"))
+    # inside a sentence, or in lower case after a full stop, a name and a dash are none
+    for text, name in (("The team beat WASHINGTON - and won the cup.", "WASHINGTON"),
+                       ("It rained. Georgia - the state - flooded.", "Georgia")):
+        start = text.index(name)
+        assert not is_dateline(text, Mention(start=start, end=start + len(name), text=name,
+                                             source="ner"))
 
 
 def test_a_list_of_places_is_not_a_hierarchy(gazetteer: Gazetteer) -> None:
@@ -314,6 +338,10 @@ def test_region_codes_and_abbreviations(gazetteer: Gazetteer) -> None:
                                   gazetteer=gazetteer)
     assert [(p["name"], p["admin1_code"]) for p in places] == [("Loudon County", "TN"),
                                                                ("Groton", "CT")]
+    text = "The award was presented in Washington, D. C., on Thursday."
+    places = places_from_entities(text, _gpe(text, "Washington"), gazetteer=gazetteer)
+    assert [(p["text"], p["admin1_code"]) for p in places] == [("Washington", "DC"),
+                                                               ("D. C.", "DC")]
     text = "Samples went to the NY laboratory."
     places = places_from_entities(text, _gpe(text, "NY"), gazetteer=gazetteer)
     assert [p["admin1_code"] for p in places] == ["NY"]

@@ -86,7 +86,7 @@ _DOTTED = re.compile(r"(?:^|[\s.])[A-Za-z]{1,3}\. ?[A-Za-z]{1,3}$")
 # abbreviation ("D-Pa., said", "(R-Calif.)"): a sentence does not end there.
 _ABBREVIATED_WORD = re.compile(r"(?:^|[\s-])[A-Z][a-z]{0,5}$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-_AFTER_COMMA = re.compile(r"\s*,\s*([A-Z][A-Za-z]{0,5}\.(?:[A-Z][a-z]?\.)?|[A-Z]{2,3})(?!\w)")
+_AFTER_COMMA = re.compile(r"\s*,\s*([A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2,3})(?!\w)")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _SENTENCE_END = re.compile(r"[.!?\n]\s*$")
 _COMMON_CAPITALISED = frozenset({

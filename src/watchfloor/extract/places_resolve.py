@@ -131,6 +131,12 @@ _TYPE_BEFORE = re.compile(
     r"\b(" + "|".join(_ADMIN_WORDS + _CITY_WORDS) + r")[ \t]+of[ \t]+(?:the[ \t]+)?$",
     re.IGNORECASE,
 )
+# What follows the city of a dateline: an optional region or country, an optional agency
+# in brackets, then a dash ("WASHINGTON —", "SPRINGFIELD, Ill. (AP) --").
+_DATELINE_AFTER = re.compile(
+    r"(?:,[ \t]+[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*){0,2})?[ \t]*(?:\([A-Za-z ]{1,20}\)[ \t]*)?"
+    r"(?:—|–|--|-)(?:[ \t]|$)", re.MULTILINE)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?[ \t]+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # What joins a place to the larger one it lies in: "Crawford County in Pennsylvania",
 # "Santa Maria, located in Davao del Sur", "Kalam in the province of Swat".
@@ -237,7 +243,21 @@ def context_hint(text: str, mention: Mention) -> str | None:
     before = _TYPE_BEFORE.search(text, max(0, mention.start - 40), mention.start)
     if before:
         return "city" if before.group(1).lower() in _CITY_WORDS else "admin"
+    if is_dateline(text, mention):
+        return "city"
     return None
+
+
+def is_dateline(text: str, mention: Mention) -> bool:
+    """True for a name followed by a dash ("WASHINGTON —", "Osh, KG (AP) -- ") that opens
+    a line, or is in capitals and opens a sentence (a headline run into the story): a
+    dateline, which by news convention names a city."""
+    if _DATELINE_AFTER.match(text, mention.end) is None:
+        return False
+    before = text[max(0, mention.start - 200):mention.start]
+    line = before[before.rfind("\n") + 1:]
+    return not line.strip() or (mention.text.isupper() and _SENTENCE_END.search(before)
+                                is not None)
 
 
 def base_score(
