@@ -108,6 +108,21 @@ def test_located_in_is_a_hierarchy_when_the_second_name_is_larger(
     assert located_in_parents(text, mentions, [1, 2, 2, 0]) == {0: 1}
 
 
+def test_abbreviated_words_and_parts_of_places(gazetteer: Gazetteer) -> None:
+    text = "Crowds filled the clinic in St. Marc after the storm."
+    places = places_from_entities(text, _gpe(text, "St. Marc"), gazetteer=gazetteer)
+    assert [(p["name"], p["country_code"]) for p in places] == [("Saint-Marc", "HT")]
+    text = "Planes sprayed North Dallas and the Municipal Corporation of Greater Mumbai met."
+    places = places_from_entities(text, _gpe(text, "North Dallas", "Greater Mumbai"),
+                                  gazetteer=gazetteer)
+    assert [(p["name"], p["country_code"]) for p in places] == [("Dallas", "US"),
+                                                               ("Mumbai", "IN")]
+    # a direction before a region (not a big city) is not taken for that region
+    text = "Farmers of the Central Plateau suffered."
+    places = places_from_entities(text, _gpe(text, "Central Plateau"), gazetteer=gazetteer)
+    assert places[0]["resolved"] is False
+
+
 def test_a_dateline_names_a_city(gazetteer: Gazetteer) -> None:
     # beside a list of states "Washington" would be the state; opening a dateline it is
     # the capital

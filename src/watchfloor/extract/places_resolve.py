@@ -156,6 +156,16 @@ _ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{
 # English news a region's, even where some town abroad is called like its letters ("Pa",
 # Burkina Faso; "Ny", an alternate name of a village in Iran).
 _REGION_ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2})$")
+# Abbreviated words of names: "St. Marc" (Saint-Marc), "Mt. Hood", "Ft. Worth".
+_ABBREVIATED_WORDS = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort"}
+_ABBREVIATED_WORD = re.compile(r"\b(St|Ste|Mt|Ft)\.?(?=\s)", re.IGNORECASE)
+# A part of a place named by a direction or "Greater" ("North Dallas", "South Los
+# Angeles", "Greater Mumbai") and unknown to the gazetteer stands for the place: with a
+# direction only for a city this large (a district of it), with "Greater" for any place.
+_PART_OF = re.compile(
+    r"^(?P<word>North|South|East|West|Northern|Southern|Eastern|Western|Central|Downtown|"
+    r"Greater)\s+(?P<name>.+)$", re.IGNORECASE)
+PART_OF_MIN_POPULATION = 100_000
 # Abbreviated type words of US news: "Loudon Co.", "Tewksbury Twp.", "Pott Co."
 _SHORT_TYPE_WORDS = {"co": "County", "twp": "Township"}
 _SHORT_TYPE_WORD = re.compile(r"^(?P<name>.+?)\s+(?P<word>Co|Twp|CO|TWP)\.?$")
@@ -204,6 +214,19 @@ def candidates_for(mention: Mention, gazetteer: Gazetteer) -> _Query:
         exact = gazetteer.lookup(text, fuzzy=False, after_comma=True)
     if exact:
         return _Query(candidates=exact, kind_hint=None)
+    spelled = _ABBREVIATED_WORD.sub(lambda w: _ABBREVIATED_WORDS[w.group(1).lower()], text)
+    if spelled != text:  # "St. Marc" is known as Saint-Marc
+        found = gazetteer.lookup(spelled, fuzzy=False)
+        if found:
+            return _Query(candidates=found, kind_hint=None)
+    part = _PART_OF.match(text.strip())
+    if part:  # "Greater Mumbai", "North Dallas": the city it is part of
+        found = [c for c in gazetteer.lookup(part.group("name"), fuzzy=False)
+                 if c.quality >= QUALITY_CURATED and (
+                     part.group("word").lower() == "greater"
+                     or (c.kind == "city" and c.population >= PART_OF_MIN_POPULATION))]
+        if found:
+            return _Query(candidates=found, kind_hint=None)
     short = _SHORT_TYPE_WORD.match(text.strip())
     if short:  # "Loudon Co.", "Tewksbury Twp.": the unit by its full name, else as below
         full = f"{short.group('name')} {_SHORT_TYPE_WORDS[short.group('word').lower()]}"
