@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from watchfloor.extract import places_resolve
 from watchfloor.extract.places import places_from_entities
 from watchfloor.extract.places_lists import (
     coordinated,
@@ -103,3 +106,23 @@ def test_elided_coordination_resolves_where_the_full_name_is_known(
     places = places_from_entities(text, _gpe(text, "North", "South Korea"),
                                   gazetteer=gazetteer)
     assert [p["country_code"] for p in places] == ["KP", "KR"]
+
+
+def test_an_unknown_parent_constrains_nothing(
+    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Bockel (Luxembourg, Zorblyx Club)": a comma before a name the gazetteer does not
+    # know is no hierarchy, so that mention does not dictate the reading of the others
+    seen: list[dict[int, int]] = []
+    one_sense = places_resolve._one_sense
+
+    def spy(keys, scores, queries, chosen, parents):  # type: ignore[no-untyped-def]
+        seen.append(dict(parents))
+        return one_sense(keys, scores, queries, chosen, parents)
+
+    monkeypatch.setattr(places_resolve, "_one_sense", spy)
+    text = "Riders from Belgium and Luxembourg raced; Bockel (Luxembourg, Zorblyx Club) won."
+    names = ("Belgium", "Luxembourg", "Luxembourg", "Zorblyx Club")
+    places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+    assert seen and all(parents == {} for parents in seen)
+    assert places[1]["place_id"] == places[2]["place_id"]

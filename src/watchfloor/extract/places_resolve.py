@@ -488,6 +488,9 @@ def resolve(
              if row else None for q, row in zip(queries, base, strict=True)]
     lists = list_runs(text, mentions, ranks)
     parents = drop_list_parents(text, mentions, parents, ranks)
+    # a "parent" the gazetteer does not know ("Bockel (Luxembourg, Celtic Diekirch team)")
+    # constrains nothing: its child is a bare mention, free to follow the others
+    parents = {child: parent for child, parent in parents.items() if queries[parent].candidates}
     for child, parent in located_in_parents(text, mentions, ranks).items():
         parents.setdefault(child, parent)
     seat_regions: set[int] = set()  # regions whose namesake city the bare name means
