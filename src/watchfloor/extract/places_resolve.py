@@ -5,9 +5,13 @@ Pure functions over mentions and gazetteer candidates. A candidate's score adds:
 - how well the name matched (primary name > curated alias > alternate name > fuzzy);
 - population (log scale) and a prior by feature type (countries and first-level regions are
   what a bare name most often means);
-- a type word beside the name ("Mangistau province", "the city of Richmond") favouring
-  admin units or cities; a region whose namesake city is large and inside or near it loses
-  to that city ("Almaty", "Osh"), a village named like its district does not win that way;
+- a type word beside the name ("Mangistau province", "the city of Richmond") or a dateline
+  ("WASHINGTON —": a city) favouring admin units or cities; a region whose namesake city
+  is large and inside or near it loses to that city ("Almaty", "Osh"), a village named
+  like its district does not win that way;
+- lists (``places_lists``): a plural type word around a coordination names each item's
+  admin level ("Becker, Clay and Grant counties"), and a list's items lean to the size
+  rank of the others' context-free readings ("Wales and England");
 - document context, in ``CONTEXT_ROUNDS`` rounds (``places_context``): every *other*
   distinct name votes for the countries and first-level regions of its candidates with
   their current probabilities, for the *kind* of its readings (a list of states makes
@@ -17,8 +21,13 @@ Pure functions over mentions and gazetteer candidates. A candidate's score adds:
   ("Washington"); an alternate-name reading shadowed by a more populous place carrying the
   name as its own scores lower, and one in a country no other name of a national story
   points to is dropped ("La Rochela" in a Colombian story is not La Rochelle);
-- hierarchy: in "Taraz, Zhambyl region" or "Cairo, Illinois" the second name is the parent
-  of the first; candidates inside the parent's chosen resolution get a large bonus.
+- hierarchy: in "Taraz, Zhambyl region", "Cairo, Illinois" or "Crawford County in
+  Pennsylvania" (a larger kind after "in") the second name is the parent of the first;
+  candidates inside the parent's chosen resolution get a large bonus.
+
+Candidates come from the exact name, then spelt-out or stripped forms: region
+abbreviations ("Pa.", "NY", "W. Va."), "St."/"Mt."/"Co."/"Twp.", a district of a big city
+("North Dallas"), "Central" for "Central America" in "Central and South America".
 
 Mentions with the same name in one document get the same resolution (one sense per
 discourse) unless a parent phrase says otherwise. The reported score in [0, 1] is the
