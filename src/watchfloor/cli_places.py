@@ -94,6 +94,10 @@ def eval_geoparse(
         "--source-context/--no-source-context",
         help="resolve again with each publisher's home area, learnt from its other "
              "documents (LGL <domain>, GeoVirus page host)")] = True,
+    misses: Annotated[Path | None, typer.Option(
+        help="write one JSON line per gold toponym resolved beyond 161 km, with why "
+             "(area point far away, wrong candidate, not in the gazetteer), to this file")
+    ] = None,
 ) -> None:
     """Score the geoparser on LGL / GeoVirus: recognition, resolution, end to end, speed.
 
@@ -108,6 +112,8 @@ def eval_geoparse(
       watchfloor eval geoparse ../shared/benchmarks/geoparsing/lgl.xml
 
       watchfloor eval geoparse ../shared/benchmarks/geoparsing/GeoVirus.xml --limit 50 --json
+
+      watchfloor eval geoparse ../shared/benchmarks/geoparsing/lgl.xml --misses misses.jsonl
     """
     for file in files:
         if not file.is_file():
@@ -116,8 +122,13 @@ def eval_geoparse(
     context = PlaceContext(publisher_countries=tuple(c.upper() for c in country or ()))
     results = [run_geoparse_eval(f, gazetteer=gaz, limit=limit, context=context,
                                  n_process=n_process or default_workers(),
-                                 source_context=source_context)
+                                 source_context=source_context, misses=misses is not None)
                for f in files]
+    if misses is not None:
+        with misses.open("w", encoding="utf-8") as out:
+            for r in results:
+                for record in r.pop("misses"):
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
     typer.echo(json.dumps(results, indent=2) if as_json else format_table(results))
 
 

@@ -9,12 +9,19 @@ from typer.testing import CliRunner
 from watchfloor.extract.places import PlaceContext, extract_places, places_from_entities
 from watchfloor.extract.places_recognise import (
     EntitySpan,
+    Mention,
     is_all_caps,
     recase,
     russian_base_forms,
     trim_span,
 )
-from watchfloor.extract.places_resolve import base_score, haversine_km, inside
+from watchfloor.extract.places_resolve import (
+    base_score,
+    haversine_km,
+    inside,
+    is_dateline,
+    located_in_parents,
+)
 from watchfloor.knowledge.gazetteer import Candidate, Gazetteer
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
@@ -63,6 +70,11 @@ def test_trim_span_and_caps() -> None:
     text = "in the Rasht Valley's east"
     start, end = trim_span(text, 3, 21)
     assert text[start:end] == "Rasht Valley"
+    # a period followed by a comma ends an abbreviation, not a sentence; "W. Va." keeps it
+    text = "Sen. Roe, D-Pa., said so in Pa. Rep. Doe, D-W. Va. agreed."
+    assert [text[slice(*trim_span(text, i, i + n))] for i, n in
+            ((text.index("Pa.,"), 4), (text.index("Pa. Rep"), 4), (text.index("W. Va."), 7))
+            ] == ["Pa.", "Pa", "W. Va."]
     assert is_all_caps("BOMB EXPLODES IN LIMA, PERU, KILLING THREE PEOPLE TODAY")
     assert not is_all_caps("A bomb exploded in Lima, Peru.")
 
@@ -100,6 +112,59 @@ def test_a_place_missing_from_its_named_country_stays_unresolved(gazetteer: Gaze
                          ("Springfield", "Peru", "Chile"))):
         found = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
         assert found[0]["country_code"] == "US"
+
+
+def test_located_in_is_a_hierarchy_when_the_second_name_is_larger(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Ministers from France, Germany and Italy met in Paris in Texas."
+    names = ("France", "Germany", "Italy", "Paris", "Texas")
+    places = places_from_entities(text, _gpe(text, *names), gazetteer=gazetteer)
+    assert (places[3]["country_code"], places[3]["admin1_code"]) == ("US", "TX")
+    text = "Ducks were shot in Crawford County, located in Pennsylvania, and Alpha in Beta."
+    mentions = [Mention(start=text.index(n), end=text.index(n) + len(n), text=n,
+                        source="ner")
+                for n in ("Crawford County", "Pennsylvania", "Alpha", "Beta")]
+    # ranks: county 1, state 2; "Alpha in Beta" with Beta no larger is not a hierarchy
+    assert located_in_parents(text, mentions, [1, 2, 2, 0]) == {0: 1}
+
+
+def test_abbreviated_words_and_parts_of_places(gazetteer: Gazetteer) -> None:
+    text = "Crowds filled the clinic in St. Marc after the storm."
+    places = places_from_entities(text, _gpe(text, "St. Marc"), gazetteer=gazetteer)
+    assert [(p["name"], p["country_code"]) for p in places] == [("Saint-Marc", "HT")]
+    text = "Planes sprayed North Dallas and the Municipal Corporation of Greater Mumbai met."
+    places = places_from_entities(text, _gpe(text, "North Dallas", "Greater Mumbai"),
+                                  gazetteer=gazetteer)
+    assert [(p["name"], p["country_code"]) for p in places] == [("Dallas", "US"),
+                                                               ("Mumbai", "IN")]
+    # a direction before a region (not a big city) is not taken for that region
+    text = "Farmers of the Central Plateau suffered."
+    places = places_from_entities(text, _gpe(text, "Central Plateau"), gazetteer=gazetteer)
+    assert places[0]["resolved"] is False
+
+
+def test_a_dateline_names_a_city(gazetteer: Gazetteer) -> None:
+    # beside a list of states "Washington" would be the state; opening a dateline it is
+    # the capital
+    states = ("Oregon", "Idaho", "Montana")
+    for text, name in (("WASHINGTON — Senators from Oregon, Idaho and Montana voted.",
+                        "WASHINGTON"),
+                       ("Bonuses taxed. WASHINGTON — Senators from Oregon, Idaho and "
+                        "Montana voted.", "WASHINGTON"),
+                       ("Washington (AP) -- Senators from Oregon, Idaho and Montana voted.",
+                        "Washington")):
+        places = places_from_entities(text, _gpe(text, name, *states), gazetteer=gazetteer)
+        assert (places[0]["kind"], places[0]["admin1_code"]) == ("city", "DC"), text
+        start = text.index(name)
+        assert is_dateline(text, Mention(start=start, end=start + len(name), text=name,
+                                         source="ner"))
+    # inside a sentence, or in lower case after a full stop, a name and a dash are none
+    for text, name in (("The team beat WASHINGTON - and won the cup.", "WASHINGTON"),
+                       ("It rained. Georgia - the state - flooded.", "Georgia")):
+        start = text.index(name)
+        assert not is_dateline(text, Mention(start=start, end=start + len(name), text=name,
+                                             source="ner"))
 
 
 def test_a_list_of_places_is_not_a_hierarchy(gazetteer: Gazetteer) -> None:
@@ -298,6 +363,24 @@ def test_region_codes_and_abbreviations(gazetteer: Gazetteer) -> None:
     assert places[1]["admin1_code"] == "DC"
     start, end = trim_span("in the U.S. today", 7, 11)
     assert "in the U.S. today"[start:end] == "U.S."
+    # a dotted abbreviation is the region's even where a town abroad is called by its
+    # letters ("Pa", Burkina Faso; "Ny"); "W. Va." may have a space
+    text = "Sen. Jane Roe, D-Pa., and Rep. John Doe, D-N.Y., met Rep. Bo Poe, R-W. Va."
+    places = places_from_entities(text, _gpe(text, "Pa.", "N.Y.", "W. Va."),
+                                  gazetteer=gazetteer)
+    assert [p["admin1_code"] for p in places] == ["PA", "NY", "WV"]
+    text = "A Loudon Co. man died; the Town of Groton mourned."
+    places = places_from_entities(text, _gpe(text, "Loudon Co.", "Town of Groton"),
+                                  gazetteer=gazetteer)
+    assert [(p["name"], p["admin1_code"]) for p in places] == [("Loudon County", "TN"),
+                                                               ("Groton", "CT")]
+    text = "The award was presented in Washington, D. C., on Thursday."
+    places = places_from_entities(text, _gpe(text, "Washington"), gazetteer=gazetteer)
+    assert [(p["text"], p["admin1_code"]) for p in places] == [("Washington", "DC"),
+                                                               ("D. C.", "DC")]
+    text = "Samples went to the NY laboratory."
+    places = places_from_entities(text, _gpe(text, "NY"), gazetteer=gazetteer)
+    assert [p["admin1_code"] for p in places] == ["NY"]
 
 
 def test_places_inside_organisation_names(gazetteer: Gazetteer) -> None:
@@ -432,7 +515,8 @@ def test_five_megabyte_text_with_model(gazetteer: Gazetteer) -> None:
 
 EXPECTED_SEED_PLACES = {
     "Mangistau": {608879}, "Aktau": {610612}, "Almaty": {1526384}, "Taraz": {1516905},
-    "Osh": {1527534}, "Afghanistan": {1149361}, "Pakistan": {1168579},
+    # "the southern provinces of Osh and Jalal-Abad": the region (1346798), not the city
+    "Osh": {1346798}, "Afghanistan": {1149361}, "Pakistan": {1168579},
     "Kazakhstan": {1522867}, "Tajikistan": {1220409}, "Uzbekistan": {1512440},
     "Kyrgyzstan": {1527747}, "Astana": {1526273, 1538317}, "Moscow": {524901},
     "Russia": {2017370}, "Southern Kazakstan Oblast": {1524787}, "SKO": {1524787},

@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from watchfloor.extract.places import (
 )
 from watchfloor.extract.places_home import ReportAreas, SourceProfile
 from watchfloor.extract.places_recognise import EntitySpan, Mention, doc_spans, recognise
-from watchfloor.extract.places_resolve import haversine_km, resolve
+from watchfloor.extract.places_resolve import Resolution, haversine_km, resolve
 from watchfloor.knowledge.gazetteer import Gazetteer
 
 # 161 km = 100 miles, the standard tolerance of Acc@161.
@@ -171,6 +171,15 @@ def resolve_gold(
     context: PlaceContext,
 ) -> list[dict[str, Any]]:
     """Resolve the gold spans of ``doc``; the system's other toponyms give context."""
+    return [place_dict(r, gazetteer=gazetteer)
+            for r in resolve_gold_spans(doc, entities, gazetteer=gazetteer, context=context)]
+
+
+def resolve_gold_spans(
+    doc: GoldDocument, entities: list[EntitySpan], *, gazetteer: Gazetteer,
+    context: PlaceContext,
+) -> list[Resolution]:
+    """The resolutions (with all candidates) of the gold spans of ``doc``."""
     text = clean_text(doc.text)
     system = recognise(text, entities, gazetteer=gazetteer, demonyms=context.demonyms)
     gold_spans = {(g.start, g.end) for g in doc.toponyms}
@@ -187,7 +196,7 @@ def resolve_gold(
     results = resolve(text, mentions, gazetteer=gazetteer,
                       publisher_countries=context.publisher_countries, home=context.home)
     by_span = {(r.mention.start, r.mention.end): r for r in results if r.mention.source == "gold"}
-    return [place_dict(by_span[(g.start, g.end)], gazetteer=gazetteer) for g in doc.toponyms]
+    return [by_span[(g.start, g.end)] for g in doc.toponyms]
 
 
 def home_contexts(
@@ -278,11 +287,14 @@ def run_geoparse_eval(
     context: PlaceContext = PlaceContext(),
     n_process: int = 1,
     source_context: bool = True,
+    misses: bool = False,
 ) -> dict[str, Any]:
     """Evaluate on one LGL or GeoVirus file; returns the metrics as a JSON-able dict.
 
     ``source_context``: resolve a second time with each source's home area (the places of
-    the same publisher's other documents, ``places_home``); False scores one pass."""
+    the same publisher's other documents, ``places_home``); False scores one pass.
+    ``misses``: add ``misses`` (one record per gold toponym resolved beyond 161 km, see
+    ``geoparse_misses``) and ``miss_categories`` (their counts)."""
     corpus, docs = load_corpus(path)
     if limit is not None:
         docs = docs[:limit]
@@ -316,11 +328,17 @@ def run_geoparse_eval(
             for d, found, c, preds in zip(docs, recognised, contexts, predictions, strict=True)
         ]
     seconds = time.perf_counter() - started
-    gold_resolutions = [
-        resolve_gold(d, ents, gazetteer=gazetteer, context=c)
+    resolutions = [
+        resolve_gold_spans(d, ents, gazetteer=gazetteer, context=c)
         for d, ents, c in zip(docs, entities, contexts, strict=True)
     ]
+    gold_resolutions = [[place_dict(r, gazetteer=gazetteer) for r in rs] for rs in resolutions]
     result = score_corpus(docs, predictions, gold_resolutions)
+    if misses:
+        from watchfloor.evaluate.geoparse_misses import count_categories, find_misses
+
+        result["misses"] = find_misses(corpus, docs, resolutions, gazetteer)
+        result["miss_categories"] = count_categories(result["misses"])
     result.update({
         "corpus": corpus, "path": str(path),
         "docs_per_second": round(len(docs) / seconds, 2) if seconds else None,
@@ -328,6 +346,10 @@ def run_geoparse_eval(
         "source_context": source_context,
     })
     return result
+
+
+def _miss_count(category: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda r: r.get("miss_categories", {}).get(category)
 
 
 def format_table(results: list[dict[str, Any]]) -> str:
@@ -349,6 +371,10 @@ def format_table(results: list[dict[str, Any]]) -> str:
         ("docs/s", lambda r: r["docs_per_second"]),
         ("peak RSS MiB", lambda r: r["peak_rss_mb"]),
     ]
+    if any("miss_categories" in r for r in results):
+        from watchfloor.evaluate.geoparse_misses import CATEGORIES
+
+        rows += [(f"misses: {k}", _miss_count(k)) for k in CATEGORIES]
     header = ["metric", *[r["corpus"] for r in results]]
     lines = [header] + [[name, *["-" if f(r) is None else str(f(r)) for r in results]]
                         for name, f in rows]

@@ -83,9 +83,12 @@ MAX_DEMONYM_REMAINDER = 3
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING_JUNK = re.compile(r"(?:['’]s|['’])?[\s.,;:!?)\]\"']*$")
-_DOTTED = re.compile(r"(?:^|[\s.])[A-Za-z]{1,3}\.[A-Za-z]{1,3}$")
+_DOTTED = re.compile(r"(?:^|[\s.])[A-Za-z]{1,3}\. ?[A-Za-z]{1,3}$")
+# A short capitalised word whose period is followed by a comma or a closing bracket is an
+# abbreviation ("D-Pa., said", "(R-Calif.)"): a sentence does not end there.
+_ABBREVIATED_WORD = re.compile(r"(?:^|[\s-])[A-Z][a-z]{0,5}$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-_AFTER_COMMA = re.compile(r"\s*,\s*([A-Z][A-Za-z]{0,5}\.(?:[A-Z][a-z]?\.)?|[A-Z]{2,3})(?!\w)")
+_AFTER_COMMA = re.compile(r"\s*,\s*([A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2,3})(?!\w)")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _SENTENCE_END = re.compile(r"[.!?\n]\s*$")
 _COMMON_CAPITALISED = frozenset({
@@ -151,8 +154,10 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     tail = _TRAILING_JUNK.search(piece)
     if tail and tail.start() > 0:
         end = start + tail.start()
-        if text[end:end + 1] == "." and _DOTTED.search(text[start:end]):
-            end += 1  # "U.S.", "D.C.", "W.Va.": the final period belongs to the name
+        if text[end:end + 1] == "." and (_DOTTED.search(text[start:end]) or (
+                text[end + 1:end + 2] in (",", ")", ";")
+                and _ABBREVIATED_WORD.search(text[start:end]))):
+            end += 1  # "U.S.", "D.C.", "W. Va.", "Pa.,": the final period belongs to the name
     return start, end
 
 

@@ -5,9 +5,13 @@ Pure functions over mentions and gazetteer candidates. A candidate's score adds:
 - how well the name matched (primary name > curated alias > alternate name > fuzzy);
 - population (log scale) and a prior by feature type (countries and first-level regions are
   what a bare name most often means);
-- a type word beside the name ("Mangistau province", "the city of Richmond") favouring
-  admin units or cities; a region whose namesake city is large and inside or near it loses
-  to that city ("Almaty", "Osh"), a village named like its district does not win that way;
+- a type word beside the name ("Mangistau province", "the city of Richmond") or a dateline
+  ("WASHINGTON —": a city) favouring admin units or cities; a region whose namesake city
+  is large and inside or near it loses to that city ("Almaty", "Osh"), a village named
+  like its district does not win that way;
+- lists (``places_lists``): a plural type word around a coordination names each item's
+  admin level ("Becker, Clay and Grant counties"), and a list's items lean to the size
+  rank of the others' context-free readings ("Wales and England");
 - document context, in ``CONTEXT_ROUNDS`` rounds (``places_context``): every *other*
   distinct name votes for the countries and first-level regions of its candidates with
   their current probabilities, for the *kind* of its readings (a list of states makes
@@ -20,10 +24,15 @@ Pure functions over mentions and gazetteer candidates. A candidate's score adds:
 - a name in the report's dateline ("SANTIAGO, 21 MAR 90 --") favours populous readings
   and national capitals: reports are filed from cities with news bureaus; the other names
   then lean to the dateline's country, as to the publisher's;
-- hierarchy: in "Taraz, Zhambyl region" or "Cairo, Illinois" (or "San Carlos de
-  Guatemala") the second name is the parent of the first; candidates inside the parent's
-  chosen resolution get a large bonus. A name whose parent is a country it has no reading
-  in is left unresolved: the gazetteer lacks it, and a namesake abroad would be wrong.
+- hierarchy: in "Taraz, Zhambyl region", "Cairo, Illinois", "San Carlos de Guatemala" or
+  "Crawford County in Pennsylvania" (a larger kind after "in") the second name is the
+  parent of the first; candidates inside the parent's chosen resolution get a large bonus.
+  A name whose parent is a country it has no reading in is left unresolved: the gazetteer
+  lacks it, and a namesake abroad would be wrong.
+
+Candidates come from the exact name, then spelt-out or stripped forms: region
+abbreviations ("Pa.", "NY", "W. Va."), "St."/"Mt."/"Co."/"Twp.", a district of a big city
+("North Dallas"), "Central" for "Central America" in "Central and South America".
 
 Mentions with the same name in one document get the same resolution (one sense per
 discourse) unless a parent phrase says otherwise. The reported score in [0, 1] is the
@@ -32,11 +41,10 @@ softmax share of the winning candidate, lowered for fuzzy and demonym matches.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from watchfloor.extract.places_context import (
     build_voters,
@@ -46,6 +54,14 @@ from watchfloor.extract.places_context import (
 )
 from watchfloor.extract.places_geo import NEAR_KM, haversine_km, inside
 from watchfloor.extract.places_home import HomeArea
+from watchfloor.extract.places_lists import (
+    coordinated,
+    elided_names,
+    joined_runs,
+    plural_admin_items,
+    plural_level,
+    singular,
+)
 from watchfloor.extract.places_recognise import (
     Mention,
     demonym_country,
@@ -109,6 +125,12 @@ DATELINE_CAPITAL_BONUS = 0.5
 DATELINE_COUNTRY_WEIGHT = PUBLISHER_WEIGHT
 PARENT_WEIGHT = 2.0  # "Cairo, Illinois": being inside the named parent outweighs population
 SUFFIX_KIND_WEIGHT = 0.5  # "Zhambyl region" names an admin unit, "Almaty city" a city
+# An administrative unit named by a plural type word around its list ("Becker, Clay and
+# Wilkin counties") gains this beyond SUFFIX_KIND_WEIGHT: the text says what it is.
+PLURAL_ADMIN_WEIGHT = 1.0
+# Items of a list are of one kind ("Oregon and Washington"; ``places_lists``): a candidate
+# gains this times the share of the list's other items currently read as its kind.
+LIST_KIND_WEIGHT = 0.5
 # Softmax temperature for the reported confidence.
 TEMPERATURE = 0.3
 DEMONYM_FACTOR = 0.8
@@ -133,23 +155,52 @@ _TYPE_BEFORE = re.compile(
     r"\b(" + "|".join(_ADMIN_WORDS + _CITY_WORDS) + r")[ \t]+of[ \t]+(?:the[ \t]+)?$",
     re.IGNORECASE,
 )
+# What follows the city of a dateline: an optional region or country, an optional agency
+# in brackets, then a dash ("WASHINGTON —", "SPRINGFIELD, Ill. (AP) --").
+_DATELINE_AFTER = re.compile(
+    r"(?:,[ \t]+[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*){0,2})?[ \t]*(?:\([A-Za-z ]{1,20}\)[ \t]*)?"
+    r"(?:—|–|--|-)(?:[ \t]|$)", re.MULTILINE)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?[ \t]+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Words joining a place to the unit it lies in, in names such as "San Carlos de Guatemala".
 _OF_WORDS = frozenset({"de", "del"})
 # Kinds of place that lie inside a country (see ``_orphan``), and what continues a list.
 _ORPHAN_KINDS = frozenset({"city", "admin1", "admin2", "feature"})
 _LIST_JOIN = re.compile(r"\s*[,;]?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?", re.IGNORECASE)
-# What joins the last items of a list of places: "A, B and C", "A, B, or C".
-_LIST_GAP = re.compile(r"^\s*,?\s*(?:and|or|&)\s+(?:the\s+)?$", re.IGNORECASE)
+# What joins a place to the larger one it lies in: "Crawford County in Pennsylvania",
+# "Santa Maria, located in Davao del Sur", "Kalam in the province of Swat".
+_LOCATED_IN = re.compile(
+    r"^[ \t]*,?[ \t]*(?:(?:which|that)[ \t]+(?:is|are|lies|lie)[ \t]+)?"
+    r"(?:(?:located|situated|based)[ \t]+)?in[ \t]+(?:the[ \t]+)?"
+    r"(?:(?:state|province|region|county|country|district)[ \t]+of[ \t]+)?$",
+    re.IGNORECASE)
 # Order of kinds by size, for telling a hierarchy ("Cairo, Illinois") from a list.
 KIND_RANK = {"city": 0, "feature": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4,
              "continent": 4}
 # One capitalised Latin word, the shape of a demonym ("Minnesotans", "Cypriot").
 _DEMONYM_WORD = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+)?$")
 # Abbreviations of region names: "Ill.", "D.C.", "Calif.", "TX".
-_ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?:[A-Z][a-z]?\.)?|[A-Z]{2,3})$")
+_ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2,3})$")
+# An abbreviation with its dots ("Pa.", "N.Y.", "W. Va.") or a two-letter code ("NY"): in
+# English news a region's, even where some town abroad is called like its letters ("Pa",
+# Burkina Faso; "Ny", an alternate name of a village in Iran).
+_REGION_ABBREVIATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,5}\.(?: ?[A-Z][a-z]?\.)?|[A-Z]{2})$")
+# Abbreviated words of names: "St. Marc" (Saint-Marc), "Mt. Hood", "Ft. Worth".
+_ABBREVIATED_WORDS = {"st": "Saint", "ste": "Sainte", "mt": "Mount", "ft": "Fort"}
+_ABBREVIATED_WORD = re.compile(r"\b(St|Ste|Mt|Ft)\.?(?=\s)", re.IGNORECASE)
+# A part of a place named by a direction or "Greater" ("North Dallas", "South Los
+# Angeles", "Greater Mumbai") and unknown to the gazetteer stands for the place: with a
+# direction only for a city this large (a district of it), with "Greater" for any place.
+_PART_OF = re.compile(
+    r"^(?P<word>North|South|East|West|Northern|Southern|Eastern|Western|Central|Downtown|"
+    r"Greater)\s+(?P<name>.+)$", re.IGNORECASE)
+PART_OF_MIN_POPULATION = 100_000
+# Abbreviated type words of US news: "Loudon Co.", "Tewksbury Twp.", "Pott Co."
+_SHORT_TYPE_WORDS = {"co": "County", "twp": "Township"}
+_SHORT_TYPE_WORD = re.compile(r"^(?P<name>.+?)\s+(?P<word>Co|Twp|CO|TWP)\.?$")
 _PREFIX = re.compile(
-    r"^(?:(?:the\s+)?(?P<word>republic|state|city|province|region|county)\s+of)\s+(?P<name>.+)$",
+    r"^(?:(?:the\s+)?(?P<word>republic|state|city|town|village|township|province|region|county)"
+    r"\s+of)\s+(?P<name>.+)$",
     re.IGNORECASE,
 )
 
@@ -185,11 +236,33 @@ def candidates_for(mention: Mention, gazetteer: Gazetteer) -> _Query:
     if country_entry is not None:  # curated demonyms win over namesakes ("Canadian", TX)
         return _Query(candidates=[country_entry], kind_hint=None)
     exact = gazetteer.lookup(text, fuzzy=False, after_comma=mention.after_comma)
-    if not exact and not mention.after_comma and _ABBREVIATION.match(text):
-        # "D.C." or "Ill." outside a "Place, Region" phrase ("Washington D.C.", a list)
+    if not mention.after_comma and (
+            _REGION_ABBREVIATION.match(text) or (not exact and _ABBREVIATION.match(text))):
+        # "D.C." or "Ill." outside a "Place, Region" phrase ("Washington D.C.", a list,
+        # "Sen. Bob Casey, D-Pa."): the regions it abbreviates are candidates too
         exact = gazetteer.lookup(text, fuzzy=False, after_comma=True)
     if exact:
         return _Query(candidates=exact, kind_hint=None)
+    spelled = _ABBREVIATED_WORD.sub(lambda w: _ABBREVIATED_WORDS[w.group(1).lower()], text)
+    if spelled != text:  # "St. Marc" is known as Saint-Marc
+        found = gazetteer.lookup(spelled, fuzzy=False)
+        if found:
+            return _Query(candidates=found, kind_hint=None)
+    part = _PART_OF.match(text.strip())
+    if part:  # "Greater Mumbai", "North Dallas": the city it is part of
+        found = [c for c in gazetteer.lookup(part.group("name"), fuzzy=False)
+                 if c.quality >= QUALITY_CURATED and (
+                     part.group("word").lower() == "greater"
+                     or (c.kind == "city" and c.population >= PART_OF_MIN_POPULATION))]
+        if found:
+            return _Query(candidates=found, kind_hint=None)
+    short = _SHORT_TYPE_WORD.match(text.strip())
+    if short:  # "Loudon Co.", "Tewksbury Twp.": the unit by its full name, else as below
+        full = f"{short.group('name')} {_SHORT_TYPE_WORDS[short.group('word').lower()]}"
+        found = gazetteer.lookup(full, fuzzy=False)
+        if found:
+            return _Query(candidates=found, kind_hint="admin")
+        text = full
     for pattern in (_SUFFIX, _PREFIX):
         hit = pattern.match(text.strip())
         if hit:
@@ -222,7 +295,21 @@ def context_hint(text: str, mention: Mention) -> str | None:
     before = _TYPE_BEFORE.search(text, max(0, mention.start - 40), mention.start)
     if before:
         return "city" if before.group(1).lower() in _CITY_WORDS else "admin"
+    if is_dateline(text, mention):
+        return "city"
     return None
+
+
+def is_dateline(text: str, mention: Mention) -> bool:
+    """True for a name followed by a dash ("WASHINGTON —", "Osh, KG (AP) -- ") that opens
+    a line, or is in capitals and opens a sentence (a headline run into the story): a
+    dateline, which by news convention names a city."""
+    if _DATELINE_AFTER.match(text, mention.end) is None:
+        return False
+    before = text[max(0, mention.start - 200):mention.start]
+    line = before[before.rfind("\n") + 1:]
+    return not line.strip() or (mention.text.isupper() and _SENTENCE_END.search(before)
+                                is not None)
 
 
 def base_score(
@@ -251,6 +338,28 @@ def base_score(
     ):
         score += SUFFIX_KIND_WEIGHT
     return score
+
+
+def _with_type_word(query: _Query, mention: Mention, word: str, gazetteer: Gazetteer) -> _Query:
+    """``query`` with the units called by the name and a type word named around it ("the
+    provinces of Nyanza and Western": Western Province, Kenya, is called so in full)."""
+    if mention.demonym_of or mention.demonym_place is not None:
+        return query
+    known = {c.id for c in query.candidates}
+    extra = [c for c in gazetteer.lookup(f"{mention.text} {word}", fuzzy=False)
+             if c.id not in known and c.kind in ("admin1", "admin2")]
+    return replace(query, candidates=query.candidates + extra) if extra else query
+
+
+def _plural_admin_row(candidates: list[Candidate], row: list[float], level: str) -> list[float]:
+    """``row`` with ``PLURAL_ADMIN_WEIGHT`` added to the candidates of the admin ``level`` a
+    plural type word names ("counties": admin2), or of the other level where the name has
+    none of that one."""
+    kinds = {c.kind for c in candidates}
+    if level not in kinds:
+        level = "admin1" if level == "admin2" else "admin2"
+    return [b + PLURAL_ADMIN_WEIGHT if c.kind == level else b
+            for c, b in zip(candidates, row, strict=True)]
 
 
 def _base_row(candidates: list[Candidate], hint: str | None) -> list[float]:
@@ -351,6 +460,36 @@ def _orphan(text: str, mentions: list[Mention], queries: list[_Query], chosen: l
     return not any(inside(c, parent_c) for c in queries[child].candidates)
 
 
+def located_in_parents(
+    text: str, mentions: list[Mention], ranks: list[int | None],
+) -> dict[int, int]:
+    """Index of each mention's parent by an "in" between them ("Crawford County in
+    Pennsylvania", "Santa Maria, located in Davao del Sur"), where the second name's best
+    context-free reading (``ranks``) is of a larger kind than the first's: "Georgia in
+    Atlanta" is a match, not a place."""
+    parents: dict[int, int] = {}
+    for i in range(len(mentions) - 1):
+        if not _LOCATED_IN.match(text[mentions[i].end:mentions[i + 1].start]):
+            continue
+        child, parent = ranks[i], ranks[i + 1]
+        if child is not None and parent is not None and child < parent:
+            parents[i] = i + 1
+    return parents
+
+
+def list_runs(
+    text: str, mentions: list[Mention], ranks: list[int | None],
+) -> list[list[int]]:
+    """Runs of mentions that are lists: joined by "and"/"or" somewhere, or at least three
+    names joined by commas whose best context-free readings (``ranks``) are of one kind."""
+    out = []
+    for run in joined_runs(text, mentions):
+        known = {ranks[i] for i in run if ranks[i] is not None}
+        if coordinated(text, mentions, run) or (len(run) >= 3 and len(known) == 1):
+            out.append(run)
+    return out
+
+
 def drop_list_parents(
     text: str, mentions: list[Mention], parents: dict[int, int], ranks: list[int | None],
 ) -> dict[int, int]:
@@ -362,20 +501,8 @@ def drop_list_parents(
     readings (``ranks``, see ``KIND_RANK``) are all of one kind. Inside a list, a comma is
     still a hierarchy where the next name is of a larger kind ("Springfield, Ill., and
     Austin, Texas")."""
-    runs: list[list[int]] = []
-    for i in range(len(mentions)):
-        gap = text[mentions[i - 1].end:mentions[i].start] if i else ""
-        joined = i > 0 and "\n" not in gap and (gap.strip() == "," or _LIST_GAP.match(gap))
-        if joined:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
     kept = dict(parents)
-    for run in runs:
-        gaps = [text[mentions[a].end:mentions[b].start] for a, b in itertools.pairwise(run)]
-        known = {ranks[i] for i in run if ranks[i] is not None}
-        if not (any(_LIST_GAP.match(g) for g in gaps) or (len(run) >= 3 and len(known) == 1)):
-            continue
+    for run in list_runs(text, mentions, ranks):
         for child in run[:-1]:
             parent = kept.get(child)
             if parent is None:
@@ -409,16 +536,33 @@ def resolve(
     for parent in parents.values():
         mentions[parent].after_comma = True  # admits "Ill.", "TX" as the parent
     queries = [candidates_for(m, gazetteer) for m in mentions]
+    for i, full in elided_names(text, mentions).items():
+        # "Central and South America": "Central" is Central America, where that is a name
+        found = [c for c in gazetteer.lookup(full, fuzzy=False) if c.quality >= QUALITY_CURATED]
+        if found:
+            queries[i] = _Query(candidates=found, kind_hint=None)
     hints = [q.kind_hint or context_hint(text, m) for q, m in zip(queries, mentions, strict=True)]
+    plural = plural_admin_items(text, mentions)  # "Becker, Clay and Wilkin counties"
+    for i, word in plural.items():
+        hints[i] = "admin"
+        queries[i] = _with_type_word(queries[i], mentions[i], singular(word), gazetteer)
     keys = [name_key(m.text) for m in mentions]
     base = [_base_row(q.candidates, h) for q, h in zip(queries, hints, strict=True)]
+    for i, word in plural.items():
+        base[i] = _plural_admin_row(queries[i].candidates, base[i], plural_level(word))
     if dateline is not None:
         for m, q, row in zip(mentions, queries, base, strict=True):
             if _within(m, dateline):
                 row[:] = [b + dateline_bonus(c) for c, b in zip(q.candidates, row, strict=True)]
     ranks = [KIND_RANK.get(q.candidates[max(range(len(row)), key=row.__getitem__)].kind)
              if row else None for q, row in zip(queries, base, strict=True)]
+    lists = list_runs(text, mentions, ranks)
     parents = drop_list_parents(text, mentions, parents, ranks)
+    # a "parent" the gazetteer does not know ("Bockel (Luxembourg, Celtic Diekirch team)")
+    # constrains nothing: its child is a bare mention, free to follow the others
+    parents = {child: parent for child, parent in parents.items() if queries[parent].candidates}
+    for child, parent in located_in_parents(text, mentions, ranks).items():
+        parents.setdefault(child, parent)
     seat_regions: set[int] = set()  # regions whose namesake city the bare name means
     for q, h, row in zip(queries, hints, base, strict=True):
         if h == "admin":
@@ -448,6 +592,11 @@ def resolve(
             elif capitals:
                 row[j] -= SEAT_MARGIN - SEAT_CITY_BONUS
 
+    # names read as a seat city or its namesake region ("New York"): the seat rule decides
+    seat_names = {i for i, q in enumerate(queries)
+                  if any(c.id in seat_regions for c in q.candidates)}
+    in_list = list_kind_bonus(base, queries, lists, seat_names)
+
     def pick(scores_by_mention: list[list[float]]) -> list[int]:
         return [max(range(len(s)), key=s.__getitem__) if s else -1 for s in scores_by_mention]
 
@@ -468,8 +617,8 @@ def resolve(
         for i, q in enumerate(queries):
             key = voters.keys[i]
             row = []
-            for c, b in zip(q.candidates, base[i], strict=True):
-                s = b + context_bonus(c, key, votes, voters,
+            for c, b, lb in zip(q.candidates, base[i], in_list[i], strict=True):
+                s = b + lb + context_bonus(c, key, votes, voters,
                                       coherent=c.id not in seat_regions)
                 if c.country_code and c.country_code in publisher_countries:
                     s += PUBLISHER_WEIGHT
@@ -518,6 +667,41 @@ def _dateline_country(mentions: list[Mention], queries: list[_Query], chosen: li
         if j >= 0 and _within(m, dateline):
             return q.candidates[j].country_code
     return None
+
+
+def list_kind_bonus(
+    base: list[list[float]], queries: list[_Query], lists: list[list[int]], skip: set[int],
+) -> list[list[float]]:
+    """Items of one list are of one kind ("Wales and England" are regions, "Nigeria,
+    Cameroon and Chad" countries): per mention and candidate, ``LIST_KIND_WEIGHT`` times
+    the mean over the list's other items of how plausible their best reading of the
+    candidate's size rank (``KIND_RANK``) is, exp((base - their best base) / TEMPERATURE).
+
+    The context-free scores ``base``, so that two items cannot pull each other to a kind
+    only their context suggests; the best reading, not the sum, so that a name with many
+    namesake towns ("Washington") is no more a town for it. Items in ``skip`` (a seat city
+    and its namesake region: "New York" is one place either way, the seat rule decides)
+    neither take nor give a bonus."""
+    bonus = [[0.0] * len(row) for row in base]
+    for run in lists:
+        plausible: dict[int, dict[int | None, float]] = {}
+        for i in run:
+            if not base[i] or i in skip:
+                continue
+            top = max(base[i])
+            by_rank: dict[int | None, float] = {}
+            for c, s in zip(queries[i].candidates, base[i], strict=True):
+                rank, w = KIND_RANK.get(c.kind), math.exp((s - top) / TEMPERATURE)
+                by_rank[rank] = max(by_rank.get(rank, 0.0), w)
+            plausible[i] = by_rank
+        for i in run:
+            peers = [p for j, p in plausible.items() if j != i]
+            if not peers or i in skip:
+                continue
+            bonus[i] = [LIST_KIND_WEIGHT * sum(p.get(KIND_RANK.get(c.kind), 0.0)
+                                               for p in peers) / len(peers)
+                        for c in queries[i].candidates]
+    return bonus
 
 
 def _apply_parent(

@@ -288,6 +288,12 @@ class Gazetteer:
             ]
         return self._cached(("region_keys",), compute)
 
+    def town_points(self) -> list[tuple[float, float, str | None, str | None]]:
+        """(lat, lon, country code, admin1 code) of every city-kind place: a whole-table
+        read (~200,000 rows) for reverse geocoding in evaluations; not cached."""
+        return [(r[0], r[1], r[2], r[3]) for r in self._query(
+            "SELECT lat, lon, country_code, admin1_code FROM place WHERE kind='city'")]
+
     def stats(self) -> dict[str, int]:
         return {
             "places": self._query("SELECT count(*) FROM place")[0][0],
