@@ -173,3 +173,48 @@ def test_unknown_date_and_place_need_shared_evidence() -> None:
     firm = report("a", event("e1", evidence=BOMBING.format(n=7), victims=("police officers",)))
     result = compare(firm, lone, options=FusionOptions())
     assert result.compatible and result.score < FusionOptions().threshold
+
+
+def test_candidate_blocking_keeps_every_pair_that_passes_the_gates() -> None:
+    from itertools import combinations
+
+    from watchfloor.analyse.fusion import _candidate_pairs
+
+    bishkek = {"name": "Bishkek", "text": "Bishkek", "geonameid": 1528675,
+               "feature_code": "PPLC", "lat": 42.87, "lon": 74.59, "country_code": "KG",
+               "admin1": "Bishkek", "admin1_code": "01", "score": 0.9}
+    minister = {"role": "victim", "kind": "person", "text": "Askar Akayev",
+                "actor_id": "person:askar-akayev"}
+    reports = []
+    for n, (place, day, assumed) in enumerate([
+            (TARAZ, "2011-11-12", False), (bishkek, "2011-11-12", False),
+            (None, "2011-11-13", True), (ZHAMBYL, "2011-10-20", True),
+            (bishkek, "2011-11-14", False), ({}, "2011-11-12", False)]):
+        ev = event(f"e{n}", day=day, location=place if place is not None else {})
+        ev["date"]["assumed"] = assumed
+        if n in (0, 1):
+            ev["participants"].append(minister)
+        reports.append(report(f"doc{n}", ev))
+    reports.sort(key=lambda r: r.key)
+    options = FusionOptions()
+    candidates = set(_candidate_pairs(reports))
+    assert all(i < j for i, j in candidates)
+    assert len(candidates) == len(list(_candidate_pairs(reports)))  # each pair once
+    for i, j in combinations(range(len(reports)), 2):
+        if compare(reports[i], reports[j], options=options).compatible:
+            assert (i, j) in candidates
+    # Taraz and Bishkek are apart, but share an identified victim: still compared.
+    assert compare(reports[0], reports[1], options=options).compatible
+
+
+def test_text_similarity_with_idf_is_a_weighted_jaccard() -> None:
+    from watchfloor.analyse.fusion import text_similarity
+
+    a = report("a", event("e1", evidence="bomber police headquarters"))
+    b = report("b", event("e2", evidence="bomber market"))
+    idf = {"bomber": 1.0, "police": 2.0, "headquarters": 3.0, "market": 4.0}
+    totals: dict[frozenset[str], float] = {}
+    assert text_similarity(a, b, idf, totals=totals) == pytest.approx(1.0 / 10.0)
+    assert text_similarity(a, b, idf, totals=totals) == pytest.approx(1.0 / 10.0)
+    assert totals[a.tokens] == pytest.approx(6.0)
+    assert text_similarity(a, b, None) == pytest.approx(1 / 4)
