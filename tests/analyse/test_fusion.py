@@ -218,3 +218,43 @@ def test_text_similarity_with_idf_is_a_weighted_jaccard() -> None:
     assert text_similarity(a, b, idf, totals=totals) == pytest.approx(1.0 / 10.0)
     assert totals[a.tokens] == pytest.approx(6.0)
     assert text_similarity(a, b, None) == pytest.approx(1 / 4)
+
+
+def test_a_dateline_place_counts_as_its_country_only() -> None:
+    text = "TARAZ, 12 NOV 11 (AGENCY) -- A BOMB WENT OFF IN THE REGION."
+    ev = event("e1", location={**TARAZ, "start": 0, "end": 5})
+    filed = prepare(ev, doc_id="doc-e1", published="2011-11-13", text=text)
+    assert filed.filed_from and filed.place_level == "country" and filed.country == "KZ"
+    # The same place named in the story body is where the incident was.
+    body = {**TARAZ, "text": "Taraz"}
+    text = "ALMATY, 12 NOV 11 (AGENCY) -- A BOMB WENT OFF IN TARAZ."
+    start = text.index("TARAZ")
+    ev = event("e2", location={**body, "start": start, "end": start + 5})
+    placed = prepare(ev, doc_id="doc-e2", published="2011-11-13", text=text)
+    assert not placed.filed_from and placed.place_level == "point"
+    # A report filed in Taraz about Almaty region is not kept apart from one placed there.
+    elsewhere = report("other", event("e3", location=ALMATY_REGION))
+    assert compare(filed, elsewhere).reason != "places too far apart"
+    kept = prepare(event("e4"), doc_id="doc-e4", published="2011-11-13")
+    assert compare(kept, elsewhere).reason == "places too far apart"
+    # The option turns it off.
+    options = FusionOptions(dateline_as_country=False)
+    ev1 = event("e1", location={**TARAZ, "start": 0, "end": 5})
+    plain = prepare(ev1, doc_id="d", published="2011-11-13",
+                    text="TARAZ, 12 NOV 11 (AGENCY) -- A BOMB.", options=options)
+    assert not plain.filed_from and plain.place_level == "point"
+
+
+def test_a_shared_perpetrator_alone_does_not_raise_the_score() -> None:
+    group = {"role": "perpetrator", "kind": "organization", "text": "Hizb ut-Tahrir",
+             "actor_id": "hizb-ut-tahrir"}
+    a = event("e1", evidence="attack on a checkpoint")
+    b = event("e2", evidence="shooting at a market")
+    plain = compare(report("a", a), report("b", b))
+    a["participants"].append(group)
+    b["participants"].append(group)
+    shared = compare(report("a", a), report("b", b))
+    assert shared.features["perpetrators"] == 1.0
+    assert shared.score == pytest.approx(plain.score)
+    weighted = FusionOptions(weights={**FusionOptions().weights, "perpetrators": 0.5})
+    assert compare(report("a", a), report("b", b), options=weighted).score > plain.score
