@@ -173,3 +173,88 @@ def test_unknown_date_and_place_need_shared_evidence() -> None:
     firm = report("a", event("e1", evidence=BOMBING.format(n=7), victims=("police officers",)))
     result = compare(firm, lone, options=FusionOptions())
     assert result.compatible and result.score < FusionOptions().threshold
+
+
+def test_candidate_blocking_keeps_every_pair_that_passes_the_gates() -> None:
+    from itertools import combinations
+
+    from watchfloor.analyse.fusion import _candidate_pairs
+
+    bishkek = {"name": "Bishkek", "text": "Bishkek", "geonameid": 1528675,
+               "feature_code": "PPLC", "lat": 42.87, "lon": 74.59, "country_code": "KG",
+               "admin1": "Bishkek", "admin1_code": "01", "score": 0.9}
+    minister = {"role": "victim", "kind": "person", "text": "Askar Akayev",
+                "actor_id": "person:askar-akayev"}
+    reports = []
+    for n, (place, day, assumed) in enumerate([
+            (TARAZ, "2011-11-12", False), (bishkek, "2011-11-12", False),
+            (None, "2011-11-13", True), (ZHAMBYL, "2011-10-20", True),
+            (bishkek, "2011-11-14", False), ({}, "2011-11-12", False)]):
+        ev = event(f"e{n}", day=day, location=place if place is not None else {})
+        ev["date"]["assumed"] = assumed
+        if n in (0, 1):
+            ev["participants"].append(minister)
+        reports.append(report(f"doc{n}", ev))
+    reports.sort(key=lambda r: r.key)
+    options = FusionOptions()
+    candidates = set(_candidate_pairs(reports))
+    assert all(i < j for i, j in candidates)
+    assert len(candidates) == len(list(_candidate_pairs(reports)))  # each pair once
+    for i, j in combinations(range(len(reports)), 2):
+        if compare(reports[i], reports[j], options=options).compatible:
+            assert (i, j) in candidates
+    # Taraz and Bishkek are apart, but share an identified victim: still compared.
+    assert compare(reports[0], reports[1], options=options).compatible
+
+
+def test_text_similarity_with_idf_is_a_weighted_jaccard() -> None:
+    from watchfloor.analyse.fusion import text_similarity
+
+    a = report("a", event("e1", evidence="bomber police headquarters"))
+    b = report("b", event("e2", evidence="bomber market"))
+    idf = {"bomber": 1.0, "police": 2.0, "headquarters": 3.0, "market": 4.0}
+    totals: dict[frozenset[str], float] = {}
+    assert text_similarity(a, b, idf, totals=totals) == pytest.approx(1.0 / 10.0)
+    assert text_similarity(a, b, idf, totals=totals) == pytest.approx(1.0 / 10.0)
+    assert totals[a.tokens] == pytest.approx(6.0)
+    assert text_similarity(a, b, None) == pytest.approx(1 / 4)
+
+
+def test_a_dateline_place_counts_as_its_country_only() -> None:
+    text = "TARAZ, 12 NOV 11 (AGENCY) -- A BOMB WENT OFF IN THE REGION."
+    ev = event("e1", location={**TARAZ, "start": 0, "end": 5})
+    filed = prepare(ev, doc_id="doc-e1", published="2011-11-13", text=text)
+    assert filed.filed_from and filed.place_level == "country" and filed.country == "KZ"
+    # The same place named in the story body is where the incident was.
+    body = {**TARAZ, "text": "Taraz"}
+    text = "ALMATY, 12 NOV 11 (AGENCY) -- A BOMB WENT OFF IN TARAZ."
+    start = text.index("TARAZ")
+    ev = event("e2", location={**body, "start": start, "end": start + 5})
+    placed = prepare(ev, doc_id="doc-e2", published="2011-11-13", text=text)
+    assert not placed.filed_from and placed.place_level == "point"
+    # A report filed in Taraz about Almaty region is not kept apart from one placed there.
+    elsewhere = report("other", event("e3", location=ALMATY_REGION))
+    assert compare(filed, elsewhere).reason != "places too far apart"
+    kept = prepare(event("e4"), doc_id="doc-e4", published="2011-11-13")
+    assert compare(kept, elsewhere).reason == "places too far apart"
+    # The option turns it off.
+    options = FusionOptions(dateline_as_country=False)
+    ev1 = event("e1", location={**TARAZ, "start": 0, "end": 5})
+    plain = prepare(ev1, doc_id="d", published="2011-11-13",
+                    text="TARAZ, 12 NOV 11 (AGENCY) -- A BOMB.", options=options)
+    assert not plain.filed_from and plain.place_level == "point"
+
+
+def test_a_shared_perpetrator_alone_does_not_raise_the_score() -> None:
+    group = {"role": "perpetrator", "kind": "organization", "text": "Hizb ut-Tahrir",
+             "actor_id": "hizb-ut-tahrir"}
+    a = event("e1", evidence="attack on a checkpoint")
+    b = event("e2", evidence="shooting at a market")
+    plain = compare(report("a", a), report("b", b))
+    a["participants"].append(group)
+    b["participants"].append(group)
+    shared = compare(report("a", a), report("b", b))
+    assert shared.features["perpetrators"] == 1.0
+    assert shared.score == pytest.approx(plain.score)
+    weighted = FusionOptions(weights={**FusionOptions().weights, "perpetrators": 0.5})
+    assert compare(report("a", a), report("b", b), options=weighted).score > plain.score
