@@ -137,11 +137,12 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     # shared-name scores are then summed exactly, and names read for the reasons only for
     # the reports shown (a report naming common places shares them with thousands).
     top: list[dict[str, float] | None] = []  # per kind: the candidates' shared-name scores
+    # Shared-name scores from memory, kept apart from ``found`` until the best are known:
+    # a report naming a common place shares it with thousands, each needing no _Related.
+    in_memory: dict[str, float] = defaultdict(float)
     for sh, postings in zip(shared, (actor_postings, place_postings), strict=True):
         if postings is not None:  # every report sharing a name, scored exactly in memory
-            scores = postings.shared_scores(sh.weights, doc_id)
-            for other_id, score in scores.items():
-                found[other_id].score += score
+            postings.add_shared_scores(sh.weights, doc_id, in_memory)
             top.append(None)
             continue
         rows = db.read(_shared_scores(sh, doc_id).limit(SHARED_CANDIDATES))
@@ -194,8 +195,15 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
         for start in range(0, len(rest), _IN_BATCH):
             for r in db.read(_shared_scores(sh, doc_id, among=rest[start:start + _IN_BATCH])):
                 found[r["doc_id"]].score += float(r["score"])
+    def total(d: str) -> float:
+        item = found.get(d)
+        return (item.score if item is not None else 0.0) + in_memory.get(d, 0.0)
+
     # The best few of what can be thousands of reports sharing a name: a partial sort.
-    best = [d for _s, d in heapq.nsmallest(limit, ((-r.score, d) for d, r in found.items()))]
+    best = [d for _s, d in heapq.nsmallest(
+        limit, ((-total(d), d) for d in found.keys() | in_memory.keys()))]
+    for d in best:
+        found[d].score = total(d)
     for sh in shared:
         _add_reasons(db, sh, doc_id, best, found)
     docs = {d.doc_id: d for d in db.get_documents(best)}
@@ -309,14 +317,14 @@ class _Postings:
         """Reports naming each of this report's names."""
         return {key: len(self.by_key[key]) for key in self.by_doc.get(doc_id, ())}
 
-    def shared_scores(self, weights: dict[str, float], doc_id: str) -> dict[str, float]:
-        """Per other report: the summed weights of this report's names it names too."""
-        scores: dict[str, float] = defaultdict(float)
+    def add_shared_scores(self, weights: dict[str, float], doc_id: str,
+                          scores: defaultdict[str, float]) -> None:
+        """Per other report, add to ``scores`` the summed weights of this report's names it
+        names too."""
         for key, weight in weights.items():
             for other in self.by_key.get(key, ()):
                 if other != doc_id:
                     scores[other] += weight
-        return scores
 
 
 # Per database and kind: (data version, postings or None when too many pairs).

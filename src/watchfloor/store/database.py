@@ -44,6 +44,18 @@ from watchfloor.store.search import search_ids as _search_ids
 # Milliseconds a SQLite writer waits for another process's lock before giving up:
 # long enough for a concurrent ingest batch to commit.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# SQLite connections kept open between uses. A server answers pages from a pool of worker
+# threads (40 in anyio's default): with SQLAlchemy's default of 5, every page beyond the
+# fifth concurrent one opened a new connection (pragmas, a cold page cache) and closed it
+# again, and ten concurrent clients got fewer pages a second than one. A connection costs
+# a file handle and up to its page cache (2 MB by default).
+SQLITE_POOL_SIZE = 16
+SQLITE_POOL_OVERFLOW = 32
+# PostgreSQL connections are server processes (the default server allows 100 in all), and
+# opening one costs a few milliseconds: keep more than SQLAlchemy's 5 for a threaded server,
+# at most 20 per process.
+POSTGRES_POOL_SIZE = 8
+POSTGRES_POOL_OVERFLOW = 12
 # Pause between attempts to switch a new SQLite file to WAL (see _switch_to_wal).
 _WAL_RETRY_SECONDS = 0.02
 # Arbitrary constant identifying watchfloor's migration lock among PostgreSQL advisory locks.
@@ -191,11 +203,13 @@ class Database:
                         f"cannot create the folder for database {path}: {exc.strerror}; "
                         "choose another location with --db"
                     ) from exc
-            engine = create_engine(url)
+            engine = create_engine(url, pool_size=SQLITE_POOL_SIZE,
+                                   max_overflow=SQLITE_POOL_OVERFLOW)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
         elif url.startswith("postgresql"):
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, pool_size=POSTGRES_POOL_SIZE,
+                                   max_overflow=POSTGRES_POOL_OVERFLOW)
         else:
             raise DatabaseError(
                 f"unsupported database URL {url!r}: use a file path, sqlite:///PATH "
