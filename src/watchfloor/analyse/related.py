@@ -139,7 +139,7 @@ def related_documents(db: Database, doc_id: str, *, limit: int = RELATED_LIMIT) 
     top: list[dict[str, float] | None] = []  # per kind: the candidates' shared-name scores
     # Shared-name scores from memory, kept apart from ``found`` until the best are known:
     # a report naming a common place shares it with thousands, each needing no _Related.
-    in_memory: dict[str, float] = defaultdict(float)
+    in_memory: defaultdict[str, float] = defaultdict(float)
     for sh, postings in zip(shared, (actor_postings, place_postings), strict=True):
         if postings is not None:  # every report sharing a name, scored exactly in memory
             postings.add_shared_scores(sh.weights, doc_id, in_memory)
