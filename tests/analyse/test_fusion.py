@@ -178,7 +178,7 @@ def test_unknown_date_and_place_need_shared_evidence() -> None:
 def test_candidate_blocking_keeps_every_pair_that_passes_the_gates() -> None:
     from itertools import combinations
 
-    from watchfloor.analyse.fusion import _candidate_pairs
+    from watchfloor.analyse.fusion_pairs import candidate_pairs
 
     bishkek = {"name": "Bishkek", "text": "Bishkek", "geonameid": 1528675,
                "feature_code": "PPLC", "lat": 42.87, "lon": 74.59, "country_code": "KG",
@@ -197,9 +197,9 @@ def test_candidate_blocking_keeps_every_pair_that_passes_the_gates() -> None:
         reports.append(report(f"doc{n}", ev))
     reports.sort(key=lambda r: r.key)
     options = FusionOptions()
-    candidates = set(_candidate_pairs(reports))
+    candidates = set(candidate_pairs(reports))
     assert all(i < j for i, j in candidates)
-    assert len(candidates) == len(list(_candidate_pairs(reports)))  # each pair once
+    assert len(candidates) == len(list(candidate_pairs(reports)))  # each pair once
     for i, j in combinations(range(len(reports)), 2):
         if compare(reports[i], reports[j], options=options).compatible:
             assert (i, j) in candidates

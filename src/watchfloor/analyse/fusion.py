@@ -66,6 +66,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from watchfloor.analyse.fusion_pairs import candidate_pairs
 from watchfloor.analyse.fusion_values import FusedEvent, fused_event
 from watchfloor.analyse.precision import geo_precision
 from watchfloor.ingest.dateline import DATELINE, DATELINE_WINDOW
@@ -602,57 +603,6 @@ def _identified(report: Report) -> frozenset[str]:
     return report.identified
 
 
-def _date_sweep(reports: Sequence[Report], members: Sequence[int]) -> Iterable[tuple[int, int]]:
-    """Pairs of ``members`` (indices into ``reports``) whose date ranges overlap; undated
-    reports pair with every member."""
-    order = sorted(members, key=lambda i: (reports[i].start or date.min, reports[i].key))
-    undated = [i for i in order if reports[i].start is None or reports[i].end is None]
-    dated = [i for i in order if reports[i].start is not None and reports[i].end is not None]
-    for pos, i in enumerate(dated):
-        end_i = reports[i].end
-        assert end_i is not None
-        for j in dated[pos + 1:]:
-            start_j = reports[j].start
-            assert start_j is not None
-            if start_j > end_i:
-                break
-            yield i, j
-    for pos, i in enumerate(undated):
-        yield from ((i, j) for j in dated)
-        yield from ((i, j) for j in undated[pos + 1:])
-
-
-def _candidate_pairs(reports: Sequence[Report]) -> Iterable[tuple[int, int]]:
-    """A superset of the pairs that can pass the gates, without comparing every pair: the
-    date ranges overlap (or one is unknown) and the countries agree (or one is unknown);
-    reports of different countries only when they share an identified victim or target
-    (the one case where the place gate is waived). Each pair once, as (low, high)."""
-    by_country: dict[str, list[int]] = {}
-    unknown: list[int] = []
-    for i, r in enumerate(reports):
-        if r.country is None:
-            unknown.append(i)
-        else:
-            by_country.setdefault(r.country, []).append(i)
-    for country in sorted(by_country):
-        for i, j in _date_sweep(reports, by_country[country] + unknown):
-            if reports[i].country is not None or reports[j].country is not None:
-                yield min(i, j), max(i, j)
-    for i, j in _date_sweep(reports, unknown):
-        yield min(i, j), max(i, j)
-    by_id: dict[str, list[int]] = {}
-    for i, r in enumerate(reports):
-        for ident in _identified(r):
-            by_id.setdefault(ident, []).append(i)
-    seen: set[tuple[int, int]] = set()
-    for ident in sorted(by_id):
-        for i, j in _date_sweep(reports, by_id[ident]):
-            a, b = reports[i].country, reports[j].country
-            if a is not None and b is not None and a != b and (i, j) not in seen:
-                seen.add((min(i, j), max(i, j)))
-                yield min(i, j), max(i, j)
-
-
 class _Clusters:
     """Union of reports into clusters under the merge rule (see module docstring)."""
 
@@ -721,7 +671,7 @@ def fuse(reports: Iterable[Report], *, options: FusionOptions | None = None,
     for report in items:
         state.add_singleton(report)
     edges = []
-    for i, j in _candidate_pairs(items):
+    for i, j in candidate_pairs(items):
         result = state.pair(items[i].key, items[j].key)
         if result.compatible and result.score >= options.threshold:
             edges.append((result.score, items[i].key, items[j].key))
@@ -757,7 +707,7 @@ def assign(report: Report, clusters: Sequence[Cluster], *,
 
 
 def _may_link(a: Report, b: Report) -> bool:
-    """The blocking of :func:`_candidate_pairs` for one pair."""
+    """The blocking of :func:`~watchfloor.analyse.fusion_pairs.candidate_pairs` for one pair."""
     if (a.country is not None and b.country is not None and a.country != b.country
             and not _identified(a) & _identified(b)):
         return False
