@@ -161,6 +161,15 @@ def test_context_expires_after_a_few_sentences():
     assert one(text, "May")["value"] == "2011-05"
 
 
+def test_a_period_running_to_the_present_sets_no_context_year():
+    text = ("No one has been tried since the war worsened in 2005. "
+            "On 16 March the rebels took the town.")
+    assert (one(text, "16 March")["value"], one(text, "16 March")["anchor"]) == (
+        "2011-03-16", "published")
+    text = "The war worsened in 2005. On 16 March the rebels took the town."
+    assert one(text, "16 March")["value"] == "2005-03-16"
+
+
 def test_decades_and_ranges():
     assert rng(one("Attacks peaked in the 1990s.", "1990s"))[:3] == ("1990-01-01", "1999-12-31",
                                                                    "decade")

@@ -56,6 +56,11 @@ CONTEXT_SENTENCES = 2
 # an expression, inside its sentence: close enough to be its clause in most news sentences,
 # short enough that "said on Monday that elections will be held" keeps Monday in the past.
 FUTURE_WINDOW_BEFORE, FUTURE_WINDOW_AFTER = 60, 15
+# The start of a period that runs to the present ("since the war worsened in 1979") sets no
+# context year: a day named later ("on 16 November") is of the present, not of 1979. "since"
+# is looked for this many characters before the year, within its clause.
+SINCE_WINDOW = 60
+_SINCE_RE = re.compile(r"\bsince\b[^.;:!?]*$", re.IGNORECASE)
 # Bare four-digit years outside this range are numbers, not years ("in 2252 organizations").
 MIN_BARE_YEAR, MAX_BARE_YEAR = 1800, 2100
 # Parts of a month: the conventional thirds used by TimeML annotators ("early" 1-10,
@@ -282,7 +287,9 @@ def extract_dates(
         if not _resolve(ex, text, pub, ctx_year, future):
             continue
         if (ex.sets_context and ex.start_date and ex.end_date
-                and ex.start_date.year == ex.end_date.year):
+                and ex.start_date.year == ex.end_date.year
+                and not _SINCE_RE.search(text, max(sents[si][0] if sents else 0,
+                                                   ex.start - SINCE_WINDOW), ex.start)):
             context.append((ex.start, si, ex.start_date.year))
         out.append(_to_dict(ex, text))
     return out
