@@ -170,6 +170,26 @@ def test_a_period_running_to_the_present_sets_no_context_year():
     assert one(text, "16 March")["value"] == "2005-03-16"
 
 
+def test_a_date_naming_an_organisation_is_no_date():
+    text = "A former leader of the 19 April Movement was killed on 26 April."
+    assert [d["text"].rstrip(".") for d in extract_dates(text, published=PUB)] == ["26 April"]
+
+
+def test_the_event_date_is_the_one_of_the_event_not_of_the_report():
+    from watchfloor.extract.dates import event_date_for
+
+    text = "Police reported today that the judge was killed on Monday, 5 December."
+    dates = extract_dates(text, published=PUB)
+    killed = (text.index("killed"), text.index("killed") + 6)
+    when = event_date_for(0, len(text), dates, published=PUB, trigger=killed, text=text)
+    assert (when["start_date"], when["assumed"]) == ("2011-12-05", False)
+    text = "On 2 December rebels burned a bus; on 9 December they attacked a post."
+    dates = extract_dates(text, published=PUB)
+    attacked = (text.index("attacked"), text.index("attacked") + 8)
+    assert event_date_for(0, len(text), dates, published=PUB, trigger=attacked,
+                          text=text)["start_date"] == "2011-12-09"
+
+
 def test_decades_and_ranges():
     assert rng(one("Attacks peaked in the 1990s.", "1990s"))[:3] == ("1990-01-01", "1999-12-31",
                                                                    "decade")

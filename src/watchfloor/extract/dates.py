@@ -61,6 +61,16 @@ FUTURE_WINDOW_BEFORE, FUTURE_WINDOW_AFTER = 60, 15
 # is looked for this many characters before the year, within its clause.
 SINCE_WINDOW = 60
 _SINCE_RE = re.compile(r"\bsince\b[^.;:!?]*$", re.IGNORECASE)
+# A date that names an organisation ("the 19 April Movement", "the 15 September Front") is no
+# date: the date followed by the organisation's head noun.
+_NAMED_AFTER = re.compile(
+    r"\s+(?:movement|front|command|brigade|battalion|commando|organi[sz]ation|party|"
+    r"revolutionary|alliance|group)\b", re.IGNORECASE)
+# A date right after a verb of reporting is when the report was made, not when the event
+# happened ("the police reported today that ...").
+_REPORTING_RE = re.compile(
+    r"\b(?:report|said|say|says|announc|stat|told|declar|disclos|confirm|reveal|indicat|"
+    r"add|not|explain|learn|broadcast)\w*\s+(?:here\s+|this\s+)?$", re.IGNORECASE)
 # Bare four-digit years outside this range are numbers, not years ("in 2252 organizations").
 MIN_BARE_YEAR, MAX_BARE_YEAR = 1800, 2100
 # Parts of a month: the conventional thirds used by TimeML annotators ("early" 1-10,
@@ -284,7 +294,7 @@ def extract_dates(
         hi = min(sents[si][1] if sents else len(text), ex.end + FUTURE_WINDOW_AFTER)
         future = bool(_FUTURE_RE.search(text, lo, hi)) and not _REPORTED_RE.search(
             text, max(lo, ex.start - 24), ex.start)
-        if not _resolve(ex, text, pub, ctx_year, future):
+        if _NAMED_AFTER.match(text, ex.end) or not _resolve(ex, text, pub, ctx_year, future):
             continue
         if (ex.sets_context and ex.start_date and ex.end_date
                 and ex.start_date.year == ex.end_date.year
@@ -301,11 +311,15 @@ def event_date_for(
     dates: list[dict[str, Any]],
     *,
     published: date | datetime | str | None,
+    trigger: tuple[int, int] | None = None,
+    text: str | None = None,
 ) -> dict[str, Any]:
     """The CONTRACT event ``date`` for the sentence ``[sentence_start, sentence_end)``.
 
-    1. Dates inside the sentence: the most precise resolved one (ties: the first); its range,
-       ``assumed`` false.
+    1. Dates inside the sentence: the most precise resolved one (ties: the nearest to
+       ``trigger`` when given, else the first); its range, ``assumed`` false. Given the
+       ``text``, the day a report was made ("police reported today that ... was killed on
+       Monday, 4 August") yields to any other date of the sentence.
     2. Only unresolved dates inside: null range with that expression's precision, ``assumed``
        false (the text says when, we just cannot anchor it).
     3. No date in the sentence but a publication date: the publication day as both ends,
@@ -316,8 +330,14 @@ def event_date_for(
               if d.get("start", -1) >= sentence_start and d.get("end", 1 << 62) <= sentence_end]
     resolved = [d for d in inside if d.get("start_date") or d.get("end_date")]
     if resolved:
-        best = min(resolved, key=lambda d: (_PRECISION_RANK.get(d.get("precision") or "", 99),
-                                            d["start"]))
+        def rank(d: dict[str, Any]) -> tuple[bool, int, int]:
+            reporting = text is not None and _REPORTING_RE.search(
+                text, max(sentence_start, d["start"] - 30), d["start"]) is not None
+            where = (min(abs(d["start"] - trigger[1]), abs(trigger[0] - d["end"]))
+                     if trigger is not None else d["start"])
+            return reporting, _PRECISION_RANK.get(d.get("precision") or "", 99), where
+
+        best = min(resolved, key=rank)
         return {"start_date": best.get("start_date"), "end_date": best.get("end_date"),
                 "precision": best.get("precision") or "unknown", "assumed": False}
     if inside:

@@ -135,12 +135,13 @@ _QUANTITY_FIELD = {"killed": "fatalities", "injured": "injured", "arrested": "ar
 
 
 def _date_for(start: int, end: int, dates: list[dict[str, Any]],
-              published: date | None) -> dict[str, Any]:
+              published: date | None, *, trigger: tuple[int, int] | None = None,
+              text: str | None = None) -> dict[str, Any]:
     try:
         from watchfloor.extract.dates import event_date_for
     except ImportError:  # pragma: no cover - the dates stage ships with the package
         return _fallback_date(start, end, dates, published)
-    return event_date_for(start, end, dates, published=published)
+    return event_date_for(start, end, dates, published=published, trigger=trigger, text=text)
 
 
 _PRECISION_RANK = {p: i for i, p in enumerate(
@@ -416,9 +417,10 @@ def extract_events(
     for part, sent in parts:
         group = part.triggers
         sentence = text[sent[0]:sent[1]]
-        when = _date_for(sent[0], sent[1], [d for d in dates if part.admits(d)], published)
         classes = {t.cls for t in group}
         primary = min(group, key=lambda t: (lex.CLASS_RANK.get(t.cls, 99), t.start))
+        when = _date_for(sent[0], sent[1], [d for d in dates if part.admits(d)], published,
+                         trigger=(primary.start, primary.end), text=text)
         args = _arguments(text, sent, group, actors, parse_doc) if classes & (
             lex.VIOLENT | {"protest"}) else []
         hit = " ".join(a.text for a in args if a.role in ("victim", "target"))
