@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from fused_reports import LATE, LOCAL, OTHER, WIRE, store
 
+from fused_reports import LATE, LOCAL, OTHER, WIRE, store
 from watchfloor.analyse.fusion_store import (
     FusionError,
     fused_event_detail,
