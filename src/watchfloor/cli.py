@@ -502,6 +502,7 @@ def demo_command(
     _print_report(report)
     _print_extraction(run_extraction(settings, workers=options.workers))
     print_embedding(run_embedding(settings))
+    print_fusion_result(run_fusion(settings))
     with _open(settings) as database:
         stats = database.stats()
         hits = database.search(query, limit=5)

@@ -101,3 +101,18 @@ def test_cli_updates_lists_shows_and_splits(stored: str) -> None:
     for command in ("update", "list", "show", "split"):
         help_text = runner.invoke(cli_app, ["fusion", command, "--help"]).output
         assert "Example" in help_text
+
+
+def test_a_failed_update_after_ingest_is_logged_not_raised(
+        db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    from sqlalchemy import text
+
+    from watchfloor.cli_fusion import run_fusion
+
+    with Database.open(db_url) as db:
+        store(db, WIRE)
+        with db.engine.begin() as conn:  # a broken database: the members table is gone
+            conn.execute(text("DROP TABLE fused_event_members"))
+    result = run_fusion(Settings(database_url=db_url))
+    assert "fused_event_members" in result["error"]
+    assert "watchfloor fusion update" in caplog.text
