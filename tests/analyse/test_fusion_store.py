@@ -10,6 +10,7 @@ import pytest
 from fused_reports import LATE, LOCAL, OTHER, WIRE, store
 from watchfloor.analyse.fusion_store import (
     FusionError,
+    cannot_link_pairs,
     fused_event_detail,
     fused_event_of,
     list_fused_events,
@@ -73,7 +74,7 @@ def test_a_split_lasts_through_updates_and_reextraction(db: Database) -> None:
                                                           sorted([WIRE.key, LATE.key])])
     expected = sorted([[LOCAL.key], sorted([WIRE.key, LATE.key])])
     assert fused_keys(db) == expected
-    assert len(db.cannot_link_pairs()) == 2
+    assert len(cannot_link_pairs(db)) == 2
 
     assert update_fusion(db).documents == 0
     store(db, LOCAL)  # re-extracted, same text: same keys

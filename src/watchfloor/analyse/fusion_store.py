@@ -33,7 +33,7 @@ from watchfloor.store import Database, schema
 from watchfloor.store.fusion import FusionChange
 
 _FE, _FM = schema.fused_events, schema.fused_event_members
-_EXT, _FD = schema.extractions, schema.fusion_documents
+_EXT, _FD, _CL = schema.extractions, schema.fusion_documents, schema.fusion_cannot_link
 
 # New reports added one by one with ``assign`` up to this many; a larger batch (a first
 # update over a whole corpus) is fused with the stored reports it can link by ``fuse``.
@@ -76,8 +76,14 @@ def _reports(db: Database, doc_ids: Iterable[str],
     return reports
 
 
+def cannot_link_pairs(db: Database) -> list[tuple[str, str]]:
+    """Every stored analyst's split, as pairs of report keys."""
+    rows = db.read_tuples(select(_CL.c.key_a, _CL.c.key_b).order_by(_CL.c.key_a, _CL.c.key_b))
+    return [(r[0], r[1]) for r in rows]
+
+
 def _constraints(db: Database) -> Constraints:
-    return Constraints(frozenset(frozenset(p) for p in db.cannot_link_pairs()))
+    return Constraints(frozenset(frozenset(p) for p in cannot_link_pairs(db)))
 
 
 def _pending(db: Database, doc_ids: Sequence[str] | None) -> list[tuple[str, datetime]]:
@@ -241,7 +247,7 @@ def display(name: str, value: Any) -> str:
     if name == "location" and isinstance(value, Mapping):
         parts = [value.get("name") or value.get("text"), value.get("admin1"),
                  value.get("country_code")]
-        return ", ".join(str(p) for p in parts if p)
+        return ", ".join(dict.fromkeys(str(p) for p in parts if p))  # "Aktobe" once
     if isinstance(value, Mapping):
         return str(value.get("name") or value.get("text") or value.get("actor_id") or "–")
     return str(value)
@@ -265,6 +271,7 @@ def _list_item(row: Mapping[str, Any]) -> dict[str, Any]:
         "location": display("location", (fields.get("location") or {}).get("fused")),
         "fatalities": count.get("fused"), "fatalities_range": count.get("range"),
         "conflicts": summary.get("conflicts") or [],
+        "conflict_labels": [_LABELS.get(c, c) for c in summary.get("conflicts") or []],
         "titles": [r.get("title") or r.get("doc_id") for r in reports[:3]],
     }
 

@@ -739,10 +739,6 @@ class Database:
         with self._writing() as conn:
             return _fusion.add_cannot_link(conn, pairs, datetime.now(UTC))
 
-    def cannot_link_pairs(self) -> list[tuple[str, str]]:
-        with self._connection() as conn:
-            return _fusion.cannot_link_pairs(conn)
-
     # -- failures and statistics -------------------------------------------------------------
 
     def record_failure(self, failure: Failure, *, at: datetime | None = None) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from watchfloor.store import schema
@@ -82,7 +82,3 @@ def add_cannot_link(conn: Connection, pairs: Iterable[tuple[str, str]], at: date
     for a, b in sorted(rows):
         new += conn.execute(stmt, {"key_a": a, "key_b": b, "created_at": at}).rowcount or 0
     return new
-
-
-def cannot_link_pairs(conn: Connection) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in conn.execute(select(_CL.c.key_a, _CL.c.key_b))]
