@@ -159,7 +159,17 @@ def update_fusion(db: Database, *, doc_ids: Sequence[str] | None = None,
                   everything: bool = False, options: FusionOptions | None = None
                   ) -> FusionUpdate:
     """Fuse the documents extracted since the last update (or ``doc_ids``, or with
-    ``everything`` every stored report afresh) into the stored fused events."""
+    ``everything`` every stored report afresh) into the stored fused events.
+
+    Reads and writes are one transaction: two updates at once (two ingests) cannot both
+    rewrite a fused event from what they read before the other wrote (SQLite serialises
+    them; on PostgreSQL the loser fails on the member key and changes nothing)."""
+    with db.transaction():
+        return _update(db, doc_ids=doc_ids, everything=everything, options=options)
+
+
+def _update(db: Database, *, doc_ids: Sequence[str] | None, everything: bool,
+            options: FusionOptions | None) -> FusionUpdate:
     constraints = _constraints(db)
     now = datetime.now(UTC)
     if everything:
@@ -200,6 +210,12 @@ def split_fused_event(db: Database, cluster_id: str, keys: Sequence[str], *,
                       options: FusionOptions | None = None) -> list[dict[str, Any]]:
     """Separate the reports ``keys`` (``doc_id/event_id``) from fused event ``cluster_id``
     and keep them apart from now on; returns the two fused events (ids and reports)."""
+    with db.transaction():  # read and rewrite the fused event as one change
+        return _split(db, cluster_id, keys, options=options)
+
+
+def _split(db: Database, cluster_id: str, keys: Sequence[str], *,
+           options: FusionOptions | None) -> list[dict[str, Any]]:
     wanted = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
     if not wanted:
         raise FusionError("split: give the report keys (doc_id/event_id) to separate; "
@@ -220,9 +236,8 @@ def split_fused_event(db: Database, cluster_id: str, keys: Sequence[str], *,
                           f"{', '.join(cluster.keys)})") from None
     now = datetime.now(UTC)
     rows = [_row(c, now) for c in parts]
-    with db.transaction():
-        db.add_cannot_link((min(p), max(p)) for p in constraints.cannot_link)
-        db.save_fusion(FusionChange(drop_clusters=[cluster_id], clusters=rows))
+    db.add_cannot_link((min(p), max(p)) for p in constraints.cannot_link)
+    db.save_fusion(FusionChange(drop_clusters=[cluster_id], clusters=rows))
     return [{"fused_id": r["cluster_id"], "reports": [f"{m['doc_id']}/{m['event_id']}"
                                                       for m in r["members"]],
              "link": f"/fused-events/{r['cluster_id']}"} for r in rows]
