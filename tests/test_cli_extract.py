@@ -72,18 +72,23 @@ def test_ingest_extracts_and_reextract_is_idempotent(
     report.write_text(REPORT)
     result = json.loads(wf("ingest", str(report), "--db", db_url, "--json", env=env).stdout)
     assert result["extraction"]["extracted"] == 1
+    assert result["fusion"]["documents"] == 1  # fused after extraction, at once
     with Database.open(db_url) as db:
         doc_id = result["new_ids"][0]
         stored = db.get_extraction(doc_id)
         assert stored is not None and stored["extractor"]["version"] == EXTRACTOR_VERSION
         assert stored["events"][0]["fatalities"] == 2
-        counts = db.count_rows(["events", "event_evidence", "place_mentions", "places"])
+        counts = db.count_rows(["events", "event_evidence", "place_mentions", "places",
+                                "fused_event_members"])
+    assert counts["fused_event_members"] == counts["events"]  # every event in a fused one
     assert counts["events"] >= 1 and counts["event_evidence"] >= 2
     # nothing pending: a re-run does nothing; --all redoes everything, with the same rows
     assert "extracted 0 document" in wf("reextract", "--db", db_url, env=env).stderr
-    assert "extracted 1 document" in wf("reextract", "--all", "--db", db_url, env=env).stderr
+    redone = wf("reextract", "--all", "--db", db_url, env=env).stderr
+    assert "extracted 1 document" in redone and "fused " in redone  # fused again
     assert "extracted 1 document" in wf("reextract", doc_id[:8], "--db", db_url,
                                         env=env).stderr
     with Database.open(db_url) as db:
-        assert db.count_rows(["events", "event_evidence", "place_mentions", "places"]) == counts
+        assert db.count_rows(["events", "event_evidence", "place_mentions", "places",
+                              "fused_event_members"]) == counts
     wf("reextract", "nosuchdoc", "--db", db_url, env=env, code=1)

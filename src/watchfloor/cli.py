@@ -28,6 +28,7 @@ from watchfloor.cli_common import parse_date as _date
 from watchfloor.cli_common import print_json as _print_json
 from watchfloor.cli_common import settings_for as _settings
 from watchfloor.cli_embed import print_embedding, run_embedding
+from watchfloor.cli_fusion import print_fusion_result, run_fusion
 from watchfloor.config import Settings, normalise_tlp
 from watchfloor.ingest.pipeline import IngestOptions, ingest
 from watchfloor.records import IngestReport
@@ -204,9 +205,11 @@ def ingest_command(
     embedding = run_embedding(settings) if extract and embed else None
     # Watchlists are evaluated against the events just extracted (and webhooks sent).
     alerting = run_alerts(settings) if extract else None
+    # Reports of one incident become one fused event (`watchfloor fusion list`).
+    fused = run_fusion(settings) if extract else None
     if as_json:
         _print_json({**report.to_json(), "extraction": extraction, "embedding": embedding,
-                     "alerts": alerting})
+                     "alerts": alerting, "fusion": fused})
     else:
         _print_report(report)
         if extraction is not None:
@@ -215,6 +218,8 @@ def ingest_command(
             print_embedding(embedding)
         if alerting is not None:
             print_alerts_result(alerting)
+        if fused is not None:
+            print_fusion_result(fused)
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -497,6 +502,7 @@ def demo_command(
     _print_report(report)
     _print_extraction(run_extraction(settings, workers=options.workers))
     print_embedding(run_embedding(settings))
+    print_fusion_result(run_fusion(settings))
     with _open(settings) as database:
         stats = database.stats()
         hits = database.search(query, limit=5)
@@ -529,6 +535,7 @@ def _register_commands() -> None:
         cli_embed,
         cli_eval,
         cli_extract,
+        cli_fusion,
         cli_places,
         cli_web,
     )
@@ -540,6 +547,7 @@ def _register_commands() -> None:
     cli_eval.register(eval_app)
     cli_places.register(app, eval_app)
     cli_alerts.register(app)
+    cli_fusion.register(app)
 
 
 _register_commands()

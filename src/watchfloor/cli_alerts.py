@@ -21,6 +21,7 @@ from watchfloor.cli_common import (
     print_json,
     settings_for,
 )
+from watchfloor.cli_fusion import print_fusion_result, run_fusion
 from watchfloor.config import Settings
 
 log = logging.getLogger(__name__)
@@ -296,10 +297,12 @@ def register(app: typer.Typer) -> None:
 
                 embedding = run_embedding(settings)
             alerting = run_alerts(settings)
+            # The round's new reports join the fused events of their incidents.
+            fused = run_fusion(settings) if extraction else None
             failed.append(not polled.ok)
             if as_json:
                 print_json({**polled.to_json(), "extraction": extraction,
-                            "embedding": embedding, "alerts": alerting})
+                            "embedding": embedding, "alerts": alerting, "fusion": fused})
                 return
             report = polled.report
             err.print(f"round: [bold]{len(report.new)}[/bold] new, {len(report.duplicate)} "
@@ -311,6 +314,8 @@ def register(app: typer.Typer) -> None:
             for failure in report.failed:
                 err.print(f"  [red]failed[/red] {escape(str(failure))}")
             print_alerts_result(alerting)
+            if fused is not None:
+                print_fusion_result(fused)
 
         failed: list[bool] = []
         try:

@@ -20,6 +20,7 @@ from watchfloor.cli_common import (
     parse_date,
     settings_for,
 )
+from watchfloor.cli_fusion import print_fusion_result, run_fusion
 from watchfloor.extract.pipeline import EXTRACTOR_VERSION, ExtractOptions, Extractor
 from watchfloor.extract.runner import ExtractInput, extract_documents, extract_stream
 from watchfloor.ingest.pipeline import prepare_document
@@ -147,6 +148,8 @@ def register(app: typer.Typer) -> None:
                 workers=workers or default_workers(), doc_ids=ids,
                 only_missing=not (all_documents or doc_ids),
             )
+        # The re-extracted reports leave their old fused events and are fused again.
+        print_fusion_result(run_fusion(settings))
         err.print(f"extracted {counts['extracted']} document(s) with extractor "
                   f"{EXTRACTOR_VERSION}: {counts['events']} events, "
                   f"{counts['with_errors']} with stage errors"

@@ -161,6 +161,7 @@ def test_watch_extracts_and_alerts_with_a_webhook(sqlite_url: str, tmp_path: Pat
         result = watch(server.url("/feed.xml"), "--no-embed", "--allow-private",
                        db=sqlite_url)
         assert result["new"] == 1 and result["extraction"]["events"] >= 1
+        assert result["fusion"]["documents"] == 1  # its events are in fused events
         assert result["alerts"]["new_alerts"] >= 1
         assert result["alerts"]["webhooks"]["delivered"] >= 1
         assert hook.answered[:2] == [500, 200]

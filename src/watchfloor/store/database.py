@@ -36,6 +36,7 @@ from watchfloor.records import Document, Failure, SearchHit
 from watchfloor.store import alerts as _alerts
 from watchfloor.store import embeddings as _vectors
 from watchfloor.store import extractions, migrations, schema
+from watchfloor.store import fusion as _fusion
 from watchfloor.store.search import SearchFilters, document_filter_clauses
 from watchfloor.store.search import filtered_ids as _filtered_ids
 from watchfloor.store.search import search as _search
@@ -725,6 +726,18 @@ class Database:
         """Which of these documents match a full-text query (the syntax of ``search``)."""
         with self._connection() as conn:
             return _alerts.text_matches(conn, query, doc_ids)
+
+    # -- fused events (see store.fusion; composed by analyse.fusion_store, read with ``read``)
+
+    def save_fusion(self, change: _fusion.FusionChange) -> None:
+        """Replace fused events and memberships as ``change`` says, in one transaction."""
+        with self._writing() as conn:
+            _fusion.save(conn, change)
+
+    def add_cannot_link(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Store analysts' cannot-link pairs of report keys; returns how many were new."""
+        with self._writing() as conn:
+            return _fusion.add_cannot_link(conn, pairs, datetime.now(UTC))
 
     # -- failures and statistics -------------------------------------------------------------
 

@@ -134,6 +134,12 @@ def _data_version(conn: Connection) -> None:
         conn.execute(insert(schema.data_version).values(id=1, n=0))
 
 
+def _fusion(conn: Connection) -> None:
+    for table in (schema.fused_events, schema.fused_event_members, schema.fusion_documents,
+                  schema.fusion_cannot_link):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create tables", _create_tables),
     Migration(2, "full-text search", _full_text_search),
@@ -142,6 +148,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "watchlists, alerts, webhooks and feed state", _watchlists),
     Migration(6, "areas of each report, for its source's home area", _document_areas),
     Migration(7, "data version, for caches of what is read", _data_version),
+    Migration(8, "fused events, their reports and analysts' splits", _fusion),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

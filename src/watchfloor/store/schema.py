@@ -349,3 +349,51 @@ data_version = Table(
     Column("id", Integer, primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+
+# Fused events (analyse.fusion_store): events of different reports that describe one real
+# incident. ``summary`` is the fused event's description (analyse.fusion.describe) as JSON.
+# Ids are values, not foreign keys: re-extraction replaces the events rows.
+fused_events = Table(
+    "fused_events",
+    metadata,
+    Column("cluster_id", String(32), primary_key=True),
+    Column("reports", Integer, nullable=False),  # member events
+    Column("sources", Integer, nullable=False),  # distinct documents
+    Column("event_type", String(64)),
+    Column("country_code", String(2)),
+    Column("start_date", Date),
+    Column("summary", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_fused_events_list", "sources", "start_date"),
+)
+
+fused_event_members = Table(
+    "fused_event_members",
+    metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("cluster_id", String(32), nullable=False),
+    Column("start_date", Date),  # the report's date range as fusion compares it (blocking)
+    Column("end_date", Date),
+    Index("ix_fused_event_members_cluster", "cluster_id"),
+    Index("ix_fused_event_members_event", "event_id"),
+)
+
+# Which extraction of each document was fused (its extracted_at): a document extracted
+# again since is fused again.
+fusion_documents = Table(
+    "fusion_documents",
+    metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("extracted_at", DateTime(timezone=True), nullable=False),
+)
+
+# Analysts' splits: pairs of report keys (``doc_id/event_id``, content-derived, so they
+# survive re-extraction of unchanged text) never to be fused again; ``key_a`` < ``key_b``.
+fusion_cannot_link = Table(
+    "fusion_cannot_link",
+    metadata,
+    Column("key_a", String(140), primary_key=True),
+    Column("key_b", String(140), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

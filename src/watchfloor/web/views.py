@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from watchfloor.analyse import queries
 from watchfloor.analyse.embeddings import shared_embedder
+from watchfloor.analyse.fusion_store import fused_event_of
 from watchfloor.export import EXTENSIONS, FORMATS, MEDIA_TYPES, export_events
 from watchfloor.store import Database
 from watchfloor.web.params import BucketParam, Filters, Paging, filters, paging
@@ -123,8 +124,12 @@ def events(request: Request, db: Db, f: F, p: P) -> dict[str, Any]:
 
 @twin("/events/{event_id}", "event.html", title="Event")
 def event(request: Request, db: Db, event_id: str) -> dict[str, Any] | None:
-    """One event: every field with its evidence, method and confidence; its reports."""
-    return queries.event_detail(db, event_id)
+    """One event: every field with its evidence, method and confidence; its reports; the
+    fused event (``fused_event``) when other reports tell the same incident."""
+    data = queries.event_detail(db, event_id)
+    if data is not None:
+        data["fused_event"] = fused_event_of(db, event_id)
+    return data
 
 
 @twin("/countries", "countries.html", title="Regions & countries")
@@ -193,5 +198,5 @@ def export(
     return Response(buffer.getvalue(), media_type=MEDIA_TYPES[format], headers=headers)
 
 
-# The alerts page and the watchlists API register themselves on these routers.
-from watchfloor.web import alert_views  # noqa: E402, F401
+# The alerts and fused-event pages and their APIs register themselves on these routers.
+from watchfloor.web import alert_views, fusion_views  # noqa: E402, F401
