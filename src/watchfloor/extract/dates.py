@@ -61,6 +61,9 @@ FUTURE_WINDOW_BEFORE, FUTURE_WINDOW_AFTER = 60, 15
 # is looked for this many characters before the year, within its clause.
 SINCE_WINDOW = 60
 _SINCE_RE = re.compile(r"\bsince\b[^.;:!?]*$", re.IGNORECASE)
+# What joins two dates of one span: "the late 90's and early 2000's", "May to July".
+_CONJOINED_RE = re.compile(r"\s*(?:,\s*)?(?:and|to|through|until|till|-|–)\s+(?:the\s+)?",
+                           re.IGNORECASE)
 # A date that names an organisation ("the 19 April Movement", "the 15 September Front") is no
 # date: the date followed by the organisation's head noun.
 _NAMED_AFTER = re.compile(
@@ -338,6 +341,8 @@ def event_date_for(
             return reporting, _PRECISION_RANK.get(d.get("precision") or "", 99), where
 
         best = min(resolved, key=rank)
+        if text is not None:
+            best = _with_conjoined(best, resolved, text)
         return {"start_date": best.get("start_date"), "end_date": best.get("end_date"),
                 "precision": best.get("precision") or "unknown", "assumed": False}
     if inside:
@@ -350,6 +355,30 @@ def event_date_for(
         return {"start_date": pub.isoformat(), "end_date": pub.isoformat(),
                 "precision": "unknown", "assumed": True}
     return {"start_date": None, "end_date": None, "precision": "unknown", "assumed": False}
+
+
+def _with_conjoined(best: dict[str, Any], dates: list[dict[str, Any]],
+                    text: str) -> dict[str, Any]:
+    """``best`` widened to the dates of its precision joined to it by "and"/"to" ("in the
+    late 90's and early 2000's", "in May and June"): the event spans them all."""
+    group = [best]
+    ordered = sorted(dates, key=lambda d: d["start"])
+    i = ordered.index(best)
+    for step in (-1, 1):
+        j = i
+        while 0 <= j + step < len(ordered):
+            a, b = sorted((ordered[j], ordered[j + step]), key=lambda d: d["start"])
+            if (ordered[j + step].get("precision") != best.get("precision")
+                    or not _CONJOINED_RE.fullmatch(text, a["end"], b["start"])):
+                break
+            j += step
+            group.append(ordered[j])
+    if len(group) == 1:
+        return best
+    starts = [d["start_date"] for d in group if d.get("start_date")]
+    ends = [d["end_date"] for d in group if d.get("end_date")]
+    return {**best, "start_date": min(starts) if starts else None,
+            "end_date": max(ends) if ends else None}
 
 
 # ----------------------------------------------------------------------------- candidates

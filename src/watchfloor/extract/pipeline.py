@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 SCHEMA = "watchfloor.extract/1"
 # Bump when a change alters what extraction outputs: stored results record it, and
 # `watchfloor reextract` finds documents extracted by an older version.
-EXTRACTOR_VERSION = "0.4.9"
+EXTRACTOR_VERSION = "0.4.10"
 # Characters per piece when a text is extracted in pieces: the parser's memory grows with
 # the length of what it is given, and news reports are far shorter than this.
 DEFAULT_CHUNK_CHARS = 100_000
