@@ -53,6 +53,7 @@ from datetime import date
 from typing import Any
 
 from watchfloor.extract import event_lexicon as lex
+from watchfloor.extract.dates import event_date_for
 from watchfloor.extract.event_arguments import (
     ACTED_ON,
     Argument,
@@ -132,34 +133,6 @@ _OCCURRENCES = re.compile(
     r"dozens\s+of)\s+(?:[a-z][\w-]*\s+)?$", re.IGNORECASE)
 _QUANTITY_FIELD = {"killed": "fatalities", "injured": "injured", "arrested": "arrested",
                    "detained": "arrested"}
-
-
-def _date_for(start: int, end: int, dates: list[dict[str, Any]],
-              published: date | None, *, trigger: tuple[int, int] | None = None,
-              text: str | None = None) -> dict[str, Any]:
-    try:
-        from watchfloor.extract.dates import event_date_for
-    except ImportError:  # pragma: no cover - the dates stage ships with the package
-        return _fallback_date(start, end, dates, published)
-    return event_date_for(start, end, dates, published=published, trigger=trigger, text=text)
-
-
-_PRECISION_RANK = {p: i for i, p in enumerate(
-    ("day", "week", "part_of_month", "month", "season", "year", "decade", "unknown"))}
-
-
-def _fallback_date(start: int, end: int, dates: list[dict[str, Any]],
-                   published: date | None) -> dict[str, Any]:
-    inside = [d for d in dates if d.get("start", -1) >= start and d.get("end", 0) <= end
-              and d.get("start_date")]
-    if inside:
-        best = min(inside, key=lambda d: _PRECISION_RANK.get(d.get("precision") or "", 99))
-        return {"start_date": best["start_date"], "end_date": best.get("end_date"),
-                "precision": best.get("precision") or "unknown", "assumed": False}
-    if published is not None:
-        return {"start_date": published.isoformat(), "end_date": published.isoformat(),
-                "precision": "unknown", "assumed": True}
-    return {"start_date": None, "end_date": None, "precision": "unknown", "assumed": False}
 
 
 def _antecedent(text: str, trigger: Trigger, sent_start: int, event_type: str,
@@ -419,8 +392,9 @@ def extract_events(
         sentence = text[sent[0]:sent[1]]
         classes = {t.cls for t in group}
         primary = min(group, key=lambda t: (lex.CLASS_RANK.get(t.cls, 99), t.start))
-        when = _date_for(sent[0], sent[1], [d for d in dates if part.admits(d)], published,
-                         trigger=(primary.start, primary.end), text=text)
+        when = event_date_for(sent[0], sent[1], [d for d in dates if part.admits(d)],
+                              published=published, trigger=(primary.start, primary.end),
+                              text=text)
         args = _arguments(text, sent, group, actors, parse_doc) if classes & (
             lex.VIOLENT | {"protest"}) else []
         hit = " ".join(a.text for a in args if a.role in ("victim", "target"))
