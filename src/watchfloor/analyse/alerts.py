@@ -29,7 +29,6 @@ re-evaluating the same events never fires twice.
 
 from __future__ import annotations
 
-import math
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -37,11 +36,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from watchfloor.analyse.precision import TIMELINE_PRECISIONS
+from watchfloor.extract.places_geo import haversine_km
 
 # A week: the span over which analysts usually judge that "attacks are picking up".
 DEFAULT_WINDOW_DAYS = 7
 # Mean Earth radius (IUGG), for great-circle distances.
-EARTH_RADIUS_KM = 6371.0088
 MAX_NAME_LENGTH = 200
 METHOD = (
     "An event matches a watchlist when it meets every condition set (text query on its "
@@ -224,14 +223,6 @@ def day_of(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def actor_ids(row: Mapping[str, Any]) -> set[str]:
