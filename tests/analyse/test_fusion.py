@@ -258,3 +258,83 @@ def test_a_shared_perpetrator_alone_does_not_raise_the_score() -> None:
     assert shared.score == pytest.approx(plain.score)
     weighted = FusionOptions(weights={**FusionOptions().weights, "perpetrators": 0.5})
     assert compare(report("a", a), report("b", b), options=weighted).score > plain.score
+
+
+def _assumed(ev: dict[str, Any]) -> dict[str, Any]:
+    """The event with its date unstated: extraction fell back on the publication date."""
+    ev["date"]["assumed"] = True
+    ev["date"]["precision"] = "unknown"
+    return ev
+
+
+def test_a_later_report_recalling_a_named_victim_joins_the_dated_incident() -> None:
+    killing = report("wire", event(
+        "e1", day="2011-11-12", fatalities=1, victims=("Maksat Kariyev",),
+        event_type="Violence against civilians", sub_event_type="Attack",
+        evidence="Gunmen shot Maksat Kariyev dead in Taraz on Saturday"))
+    recall = report("analysis", _assumed(event(
+        "e2", day="2012-02-20", victims=("Maksat Kariyev",),
+        event_type="Violence against civilians", sub_event_type="Attack",
+        evidence="The murder of Maksat Kariyev in Taraz still weighs on the region")),
+        published="2012-02-20")
+    result = compare(killing, recall)
+    assert result.compatible and result.features["date"] == FusionOptions().unknown
+    assert len(fuse([killing, recall])) == 1
+    # The same report before the incident, or beyond the look-back, cannot recall it.
+    early = report("early", _assumed(event(
+        "e3", day="2011-09-01", victims=("Maksat Kariyev",),
+        event_type="Violence against civilians", sub_event_type="Attack")),
+        published="2011-09-01")
+    assert compare(killing, early).reason == "dates do not overlap"
+    late = report("late", _assumed(event(
+        "e4", day="2013-03-01", victims=("Maksat Kariyev",),
+        event_type="Violence against civilians", sub_event_type="Attack")),
+        published="2013-03-01")
+    assert compare(killing, late).reason == "dates do not overlap"
+    # Without a shared named victim the dates still keep them apart.
+    other = report("other", _assumed(event(
+        "e5", day="2012-02-20", victims=("police officers",),
+        event_type="Violence against civilians", sub_event_type="Attack")),
+        published="2012-02-20")
+    assert compare(killing, other).reason == "dates do not overlap"
+    from watchfloor.analyse.fusion_pairs import candidate_pairs
+    reports = sorted([killing, recall, early, other], key=lambda r: r.key)
+    pairs = {frozenset((reports[i].key, reports[j].key)) for i, j in candidate_pairs(reports)}
+    assert frozenset((killing.key, recall.key)) in pairs
+
+
+def test_a_named_victim_in_the_other_reports_evidence_counts_as_shared() -> None:
+    named = report("a", event("e1", victims=("Hector Oqueli Colindres",),
+                              evidence="Hector Oqueli Colindres was found shot dead"))
+    described = report("b", event(
+        "e2", victims=("political leaders",),
+        evidence="the recent murder of political leaders Hector Oqueli Colindres and "
+                 "Gilda Flores"))
+    unrelated = report("c", event("e3", victims=("political leaders",),
+                                  evidence="the murder of two political leaders"))
+    assert compare(named, described).features["victims"] == 1.0
+    assert compare(named, unrelated).features["victims"] == FusionOptions().victims_mismatch
+
+
+def test_one_misdated_report_does_not_keep_two_halves_of_a_story_apart() -> None:
+    """gate_tolerance: a merge may carry a few cross pairs failing a soft gate."""
+    first_day = [report(f"a{n}", event(f"e{n}", day="2011-11-12", fatalities=7,
+                                       evidence=BOMBING.format(n=7)), published="2011-11-12")
+                 for n in range(4)]
+    # A day early: it overlaps the first reports' dates (a day of slack each) but not the
+    # follow-ups', which date the attack a day later still.
+    early = report("a9", event("e9", day="2011-11-11", fatalities=7,
+                               evidence=BOMBING.format(n=7)), published="2011-11-12")
+    follow_ups = [report(f"b{n}", event(
+        f"f{n}", day="2011-11-14", fatalities=7,
+        evidence="The Taraz police headquarters bombing killed 7 people, police said"),
+        published="2011-11-15") for n in range(4)]
+    assert compare(early, follow_ups[0]).reason == "dates do not overlap"
+    assert compare(first_day[0], follow_ups[0]).compatible
+    strict = fuse([*first_day, early, *follow_ups], options=FusionOptions(gate_tolerance=0.0))
+    assert sorted(len(c.members) for c in strict) == [4, 5]
+    tolerant = fuse([*first_day, early, *follow_ups])  # 4 of 20 cross pairs fail: 0.2
+    assert [len(c.members) for c in tolerant] == [9]
+    # An analyst's split is never waived.
+    _, constraints = split(tolerant, [early.key])
+    assert len(fuse([*first_day, early, *follow_ups], constraints=constraints)) == 2

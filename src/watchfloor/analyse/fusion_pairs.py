@@ -67,3 +67,29 @@ def candidate_pairs(reports: Sequence[Report]) -> Iterable[tuple[int, int]]:
             if a is not None and b is not None and a != b and pair not in seen:
                 seen.add(pair)
                 yield pair
+    yield from _recalled_pairs(reports, seen)
+
+
+def _recalled_pairs(reports: Sequence[Report],
+                    seen: set[tuple[int, int]]) -> Iterable[tuple[int, int]]:
+    """Pairs whose dates do not overlap but that name the same victim or target, one of
+    them undated: a later report recalling an incident (``fusion.recalls``)."""
+    by_name: dict[str, list[int]] = {}
+    for i, r in enumerate(reports):
+        for name in r.named:
+            by_name.setdefault(name, []).append(i)
+    for name in sorted(by_name):
+        members = by_name[name]
+        undated = [i for i in members if reports[i].span_days is None
+                   and reports[i].start is not None]
+        dated = [i for i in members if reports[i].span_days is not None]
+        for i in undated:
+            for j in dated:
+                a, b = reports[i], reports[j]
+                assert a.start is not None and a.end is not None
+                if b.start is None or b.end is None or (b.start <= a.end and a.start <= b.end):
+                    continue  # the date sweep has them
+                pair = (min(i, j), max(i, j))
+                if pair not in seen:
+                    seen.add(pair)
+                    yield pair

@@ -28,7 +28,9 @@ template per incident and text).
   templates is predicted same-incident when their events share a fused cluster.
 - *our extractions, template-aligned*: every extracted event of the texts is fused; each
   template is aligned to the extracted event of its text that matches it best (date,
-  country, city, and shared victims/targets; at least two of them must agree); a pair of
+  country, city, and shared victims/targets; at least two of them must agree; an event
+  naming the template's victims or targets first, as they identify the incident where a
+  background event of the same day and country would tie on the rest); a pair of
   aligned templates is predicted same-incident when their events share a cluster. Pairs
   with an unaligned template count as predicted different (a recall loss of extraction,
   also reported separately as ``recall_aligned``: recall over gold pairs whose two
@@ -252,18 +254,18 @@ def align(gold: GoldTemplate, events: Sequence[Mapping[str, Any]],
     """Index of the event of the template's text that matches it best, or None when no
     event agrees with it on at least two of date, country, city and victims/targets."""
     t = gold.template
-    best: tuple[int, float, int] | None = None
+    best: tuple[int, int, float, int] | None = None
     for i, e in enumerate(events):
         loc = e.get("location")
+        victims = _participant_overlap(t, e)
         hits = (int(bool(t.dates) and date_correct(e.get("date"), t.dates))
                 + int(bool(t.locations) and country_correct(loc, t.locations,
                                                             codes=dict(codes)))
-                + int(city_correct(loc, t.locations))
-                + int(_participant_overlap(t, e)))
-        rank = (hits, float(e.get("confidence") or 0), -i)
+                + int(city_correct(loc, t.locations)) + int(victims))
+        rank = (int(victims), hits, float(e.get("confidence") or 0), -i)
         if hits >= 2 and (best is None or rank > best):
             best = rank
-    return -best[2] if best is not None else None
+    return -best[3] if best is not None else None
 
 
 # ----------------------------------------------------------------------------- scoring
