@@ -338,3 +338,11 @@ def test_one_misdated_report_does_not_keep_two_halves_of_a_story_apart() -> None
     # An analyst's split is never waived.
     _, constraints = split(tolerant, [early.key])
     assert len(fuse([*first_day, early, *follow_ups], constraints=constraints)) == 2
+
+
+@pytest.mark.parametrize("bad", [{"gate_tolerance": 1.5}, {"threshold": -0.1},
+                                 {"recall_lookback_days": -1}])
+def test_fusion_options_out_of_range_are_refused_by_name(bad: dict[str, Any]) -> None:
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=f"FusionOptions.{name}"):
+        FusionOptions(**bad)

@@ -175,6 +175,15 @@ class FusionOptions:
                                                   default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name in ("threshold", "cluster_threshold", "gate_tolerance", "unknown",
+                     "victims_mismatch"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"FusionOptions.{name} must be between 0 and 1, "
+                                 f"not {getattr(self, name)!r}")
+        for name in ("assumed_lookback_days", "recall_lookback_days"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"FusionOptions.{name} must be 0 or more days, "
+                                 f"not {getattr(self, name)!r}")
         if self.idf:
             object.__setattr__(self, "idf_default", max(self.idf.values()))
 
