@@ -40,7 +40,6 @@ from watchfloor.extract.places_geo import haversine_km
 
 # A week: the span over which analysts usually judge that "attacks are picking up".
 DEFAULT_WINDOW_DAYS = 7
-# Mean Earth radius (IUGG), for great-circle distances.
 MAX_NAME_LENGTH = 200
 METHOD = (
     "An event matches a watchlist when it meets every condition set (text query on its "

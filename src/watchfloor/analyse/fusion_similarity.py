@@ -102,8 +102,13 @@ def shares_named_victim(a: Report, b: Report) -> bool:
     report's named victim or target is in the other's evidence text: extraction often
     keeps one of "political leaders Hector Oqueli Colindres and Gilda Flores" as the
     participant, while the sentence names them all."""
-    return (bool(a.named & b.named) or contained(a.named, b.named)
-            or _named_in_text(a.named, b) or _named_in_text(b.named, a))
+    return (_same_names(a, b) or _named_in_text(a.named, b)
+            or _named_in_text(b.named, a))
+
+
+def _same_names(a: Report, b: Report) -> bool:
+    """A named victim or target of one report is one of the other's (or inside it)."""
+    return bool(a.named & b.named) or contained(a.named, b.named)
 
 
 def _named_in_text(names: frozenset[str], other: Report) -> bool:
@@ -122,7 +127,7 @@ def recalls(a: Report, b: Report, options: FusionOptions) -> bool:
                 and dated.end is not None
                 and undated.end - timedelta(days=options.recall_lookback_days)
                 <= dated.start and dated.end <= undated.end + timedelta(days=1)
-                and (undated.named & dated.named or contained(undated.named, dated.named))):
+                and _same_names(undated, dated)):
             return True
     return False
 
